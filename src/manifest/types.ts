@@ -1,0 +1,35 @@
+import type { ManifestProblem, SourceLocation } from '../errors.js';
+import type { SubscriptionRef } from '../subscription.js';
+
+export interface ManifestPolicy {
+  /** Host patterns; `*.example.com` matches any subdomain. Absent: every host allowed. */
+  allowedHosts?: string[];
+  /** http:// for non-loopback hosts. */
+  allowHttp: boolean;
+}
+
+/** One expanded (entity, action, endpoint) triple the manifest asks for. */
+export interface DesiredSubscription extends SubscriptionRef {
+  /** The resolved URL. Holds secrets: never print, log or store it. */
+  resolvedEndpoint: string;
+  /** Names of the ${VAR} references in the template. */
+  variables: string[];
+  /** Where the entry (its action node) stands in the manifest. */
+  location: SourceLocation;
+}
+
+export interface Manifest {
+  /** Path as given by the user (used in messages). */
+  file: string;
+  /** Hex sha256 of the manifest's bytes, recorded in saved plans. */
+  sha256: string;
+  policy: ManifestPolicy;
+  extraActions: Record<string, string[]>;
+  subscriptions: DesiredSubscription[];
+}
+
+export type ManifestResult =
+  | { ok: true; manifest: Manifest }
+  | { ok: false; problems: ManifestProblem[] };
+
+export type Environment = Readonly<Record<string, string | undefined>>;
