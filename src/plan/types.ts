@@ -42,6 +42,8 @@ export interface Plan {
   /** BioT base URL the state is bound to (or the one given, for a new state). */
   target: string | null;
   manifestSha256: string;
+  /** Made with --resync: every desired triple is subscribed again. */
+  resync: boolean;
   /** Make before break: every subscribe runs before any unsubscribe. Both sorted. */
   subscribes: Extract<Operation, { kind: 'subscribe' }>[];
   unsubscribes: Extract<Operation, { kind: 'unsubscribe' }>[];

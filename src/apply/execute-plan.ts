@@ -1,0 +1,116 @@
+import pLimit from 'p-limit';
+import type { CallOutcome } from '../biot/types.js';
+import { BiotSubsError } from '../errors.js';
+import type { Operation, Plan } from '../plan/types.js';
+import { subscriptionKey, type SubscriptionTriple } from '../subscription.js';
+import type { ApplyReport, OperationOutcome, OperationResult } from './types.js';
+
+/** What the executor needs from the BioT client. */
+export interface SubscriptionCalls {
+  subscribe(triple: SubscriptionTriple, signal?: AbortSignal): Promise<CallOutcome>;
+  unsubscribe(triple: SubscriptionTriple, signal?: AbortSignal): Promise<CallOutcome>;
+}
+
+/** The journal outcome for a call: 'ok' when BioT now matches the operation. */
+export type JournalResult = 'ok' | 'failed' | 'unknown';
+
+/** Where each call's intent and outcome are recorded before and after it is made. */
+export interface OperationRecorder {
+  intent(operation: Operation): Promise<number>;
+  outcome(id: number, result: JournalResult, at: string): Promise<void>;
+}
+
+export interface ExecuteOptions {
+  plan: Plan;
+  /** Resolved endpoint per subscription key: the URL to send. Holds secrets. */
+  endpoints: ReadonlyMap<string, string>;
+  calls: SubscriptionCalls;
+  recorder: OperationRecorder;
+  concurrency: number;
+  now: () => Date;
+  /** Aborted on the first interrupt: no new call starts. */
+  stop: AbortSignal;
+  /** Aborted when calls in flight must be cut short; passed to the client. */
+  cancel: AbortSignal;
+  onResult?: (result: OperationResult, done: number, total: number) => void;
+}
+
+/**
+ * Runs a plan: every subscribe first, then the unsubscribes only if every subscribe succeeded
+ * (make before break: moving an event to a new endpoint never leaves a gap). One failure does
+ * not stop the others. Every call is journaled before and after it is made.
+ */
+export async function executePlan(options: ExecuteOptions): Promise<ApplyReport> {
+  const { plan, stop } = options;
+  const total = plan.subscribes.length + plan.unsubscribes.length;
+  const results: OperationResult[] = [];
+  const started = Date.now();
+  const limit = pLimit(Math.max(1, options.concurrency));
+
+  const finish = (operation: Operation, outcome: OperationOutcome): void => {
+    const result = { operation, outcome };
+    results.push(result);
+    options.onResult?.(result, results.length, total);
+  };
+
+  await Promise.all(plan.subscribes.map((op) => limit(() => runOne(op, options, finish))));
+
+  const subscribesSucceeded = results.every((r) => isSuccess(r.outcome));
+  if (!subscribesSucceeded || stop.aborted) {
+    const reason = stop.aborted
+      ? 'interrupted before it started'
+      : 'not attempted: a subscribe failed, and unsubscribes wait until every subscribe has succeeded so no event is left without its endpoint';
+    for (const op of plan.unsubscribes) finish(op, { kind: 'skipped', reason });
+  } else {
+    await Promise.all(plan.unsubscribes.map((op) => limit(() => runOne(op, options, finish))));
+  }
+
+  return { results, interrupted: stop.aborted, elapsedMs: Date.now() - started };
+}
+
+export function isSuccess(outcome: OperationOutcome): boolean {
+  return outcome.kind === 'ok' || outcome.kind === 'converged';
+}
+
+async function runOne(
+  op: Operation,
+  options: ExecuteOptions,
+  finish: (op: Operation, outcome: OperationOutcome) => void,
+): Promise<void> {
+  if (options.stop.aborted) {
+    finish(op, { kind: 'skipped', reason: 'interrupted before it started' });
+    return;
+  }
+  if (op.kind === 'unsubscribe' && op.blocked) {
+    finish(op, { kind: 'skipped', reason: op.blocked.message });
+    return;
+  }
+  const endpoint = options.endpoints.get(subscriptionKey(op.ref));
+  if (endpoint === undefined) {
+    // The caller builds the map from the same manifest and state as the plan: a gap is a bug.
+    throw new Error(`no resolved endpoint for ${op.ref.entityTypeName} ${op.ref.actionName}`);
+  }
+  const triple = { entityTypeName: op.ref.entityTypeName, actionName: op.ref.actionName, endpoint };
+  const id = await options.recorder.intent(op);
+  const outcome = await call(op, triple, options);
+  await options.recorder.outcome(id, journalResult(outcome), options.now().toISOString());
+  finish(op, outcome);
+}
+
+async function call(op: Operation, triple: SubscriptionTriple, options: ExecuteOptions): Promise<CallOutcome> {
+  try {
+    return op.kind === 'subscribe'
+      ? await options.calls.subscribe(triple, options.cancel)
+      : await options.calls.unsubscribe(triple, options.cancel);
+  } catch (error) {
+    // The client reports BioT's answers as outcomes; a throw (login refused mid-run, a bug) leaves
+    // the call's effect unknown, so the entry is kept as uncertain and re-asserted next run.
+    const message = error instanceof BiotSubsError ? error.message : 'unexpected error in the BioT client';
+    return { kind: 'failed', changed: 'unknown', error: { message } };
+  }
+}
+
+function journalResult(outcome: CallOutcome): JournalResult {
+  if (outcome.kind === 'failed') return outcome.changed === 'no' ? 'failed' : 'unknown';
+  return 'ok';
+}

@@ -1,0 +1,26 @@
+import type { Environment, Manifest } from '../manifest/types.js';
+import { resolveTemplate } from '../manifest/variables.js';
+import type { Plan } from '../plan/types.js';
+import { sha256Hex, subscriptionKey } from '../subscription.js';
+
+/**
+ * The URL each operation sends, by subscription key: subscribes from the manifest, unsubscribes
+ * by resolving the state's template with today's variables (the planner has already blocked
+ * those that no longer hash to what was applied). The map holds secrets: keep it in memory.
+ */
+export function resolveEndpoints(plan: Plan, manifest: Manifest, env: Environment): Map<string, string> {
+  const endpoints = new Map<string, string>();
+  const wanted = new Set(plan.subscribes.map((op) => subscriptionKey(op.ref)));
+  for (const desired of manifest.subscriptions) {
+    const key = subscriptionKey(desired);
+    if (wanted.has(key)) endpoints.set(key, desired.resolvedEndpoint);
+  }
+  for (const op of plan.unsubscribes) {
+    if (op.blocked) continue;
+    const resolved = resolveTemplate(op.ref.endpoint, env);
+    if (resolved.ok && sha256Hex(resolved.value) === op.ref.endpointSha256) {
+      endpoints.set(subscriptionKey(op.ref), resolved.value);
+    }
+  }
+  return endpoints;
+}

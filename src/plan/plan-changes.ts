@@ -1,0 +1,136 @@
+import type { DesiredSubscription, Environment } from '../manifest/types.js';
+import { resolveTemplate } from '../manifest/variables.js';
+import type { State, StateEntry } from '../state/types.js';
+import { compareRefs, sha256Hex, subscriptionKey, type SubscriptionRef } from '../subscription.js';
+import { checkMassDelete } from './mass-delete.js';
+import type { Operation, Plan } from './types.js';
+
+type Subscribe = Extract<Operation, { kind: 'subscribe' }>;
+type Unsubscribe = Extract<Operation, { kind: 'unsubscribe' }>;
+
+export interface PlanInput {
+  desired: readonly DesiredSubscription[];
+  state: State | null;
+  manifestSha256: string;
+  /** Today's variables: an unsubscribe resolves the state's template with them. */
+  env: Environment;
+  /** The BioT base URL given for this run, if any; the state's own target wins when bound. */
+  target: string | null;
+  resync: boolean;
+  maxDeletePercent: number;
+  allowMassDelete: boolean;
+}
+
+/**
+ * The pure diff: desired − applied to subscribe, applied − desired to unsubscribe, identity by
+ * (entity, action, sha256 of the resolved endpoint). Uncertain entries are re-asserted in the
+ * direction the manifest now wants. No I/O, no clock, no randomness.
+ */
+export function planChanges(input: PlanInput): Plan {
+  const applied = new Map<string, StateEntry>();
+  for (const entry of input.state?.subscriptions ?? []) applied.set(subscriptionKey(entry), entry);
+  const desiredKeys = new Set<string>();
+
+  const subscribes: Subscribe[] = [];
+  const unchanged: SubscriptionRef[] = [];
+  for (const want of input.desired) {
+    const key = subscriptionKey(want);
+    desiredKeys.add(key);
+    const ref = toRef(want);
+    const have = applied.get(key);
+    if (!have) subscribes.push({ kind: 'subscribe', ref, reason: 'new' });
+    else if (have.uncertain) subscribes.push({ kind: 'subscribe', ref, reason: 'uncertain' });
+    else if (input.resync) subscribes.push({ kind: 'subscribe', ref, reason: 'resync' });
+    else unchanged.push(ref);
+  }
+
+  const unsubscribes: Unsubscribe[] = [];
+  for (const [key, entry] of applied) {
+    if (desiredKeys.has(key)) continue;
+    const op: Unsubscribe = {
+      kind: 'unsubscribe',
+      ref: toRef(entry),
+      reason: entry.uncertain ? 'uncertain' : 'removed',
+    };
+    const blocked = checkResolvable(entry, input.env);
+    if (blocked) op.blocked = blocked;
+    unsubscribes.push(op);
+  }
+
+  subscribes.sort((a, b) => compareRefs(a.ref, b.ref));
+  unsubscribes.sort((a, b) => compareRefs(a.ref, b.ref));
+  unchanged.sort(compareRefs);
+
+  const appliedCount = applied.size;
+  const refusal = input.allowMassDelete
+    ? null
+    : checkMassDelete({
+        applied: appliedCount,
+        unsubscribes: unsubscribes.length,
+        remaining: input.desired.length,
+        maxDeletePercent: input.maxDeletePercent,
+      });
+
+  return {
+    version: 1,
+    lineage: input.state?.lineage ?? null,
+    serial: input.state?.serial ?? null,
+    target: input.state?.target ?? input.target,
+    manifestSha256: input.manifestSha256,
+    resync: input.resync,
+    subscribes,
+    unsubscribes,
+    unchanged,
+    refusal,
+    summary: {
+      subscribe: subscribes.length,
+      unsubscribe: unsubscribes.length,
+      unchanged: unchanged.length,
+      resync: subscribes.filter((op) => op.reason === 'resync').length,
+      uncertain:
+        subscribes.filter((op) => op.reason === 'uncertain').length +
+        unsubscribes.filter((op) => op.reason === 'uncertain').length,
+      blocked: unsubscribes.filter((op) => op.blocked).length,
+    },
+  };
+}
+
+/** True when the plan asks for any call. */
+export function planHasChanges(plan: Plan): boolean {
+  return plan.subscribes.length > 0 || plan.unsubscribes.length > 0;
+}
+
+function toRef(ref: SubscriptionRef): SubscriptionRef {
+  return {
+    entityTypeName: ref.entityTypeName,
+    actionName: ref.actionName,
+    endpoint: ref.endpoint,
+    endpointSha256: ref.endpointSha256,
+  };
+}
+
+/**
+ * An unsubscribe must send the exact URL that was subscribed. The state keeps only the template
+ * and the hash, so today's variables must reproduce it; when they do not, nothing is sent.
+ */
+function checkResolvable(entry: StateEntry, env: Environment): Unsubscribe['blocked'] {
+  const resolved = resolveTemplate(entry.endpoint, env);
+  if (!resolved.ok) {
+    return {
+      variables: resolved.missing,
+      message: `cannot unsubscribe: ${listNames(resolved.missing)} ${resolved.missing.length === 1 ? 'is' : 'are'} not set, so the endpoint that was subscribed cannot be rebuilt; set ${resolved.missing.length === 1 ? 'it' : 'them'} as when it was applied, or forget the entry with 'biot-subs state rm'`,
+    };
+  }
+  if (sha256Hex(resolved.value) === entry.endpointSha256) return undefined;
+  return {
+    variables: resolved.variables,
+    message:
+      resolved.variables.length > 0
+        ? `cannot unsubscribe: ${listNames(resolved.variables)} changed since this was applied, so the endpoint resolves to a different URL than was subscribed; set ${resolved.variables.length === 1 ? 'it' : 'them'} as when it was applied, or forget the entry with 'biot-subs state rm'`
+        : `cannot unsubscribe: the endpoint does not match the hash recorded in the state (was the state edited by hand?); forget the entry with 'biot-subs state rm'`,
+  };
+}
+
+function listNames(names: readonly string[]): string {
+  return names.map((name) => `\${${name}}`).join(', ');
+}
