@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import type { CliContext } from './context.js';
+import { runCli } from './run-cli.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+const ctx: CliContext = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  onInterrupt(handler) {
+    for (const signal of SIGNALS) process.on(signal, handler);
+    return () => {
+      for (const signal of SIGNALS) process.off(signal, handler);
+    };
+  },
+};
+
+// Set the exit code and let Node exit by itself: process.exit() would cut piped output short.
+process.exitCode = await runCli(process.argv.slice(2), ctx);

@@ -1,0 +1,68 @@
+import { BiotSubsError, ManifestError, UsageError } from '../errors.js';
+import { formatProblem, renderGithubAnnotations } from '../render/problems.js';
+import type { CliContext, ExitCode } from './context.js';
+import { USAGE, type CommandName } from './usage.js';
+import { VERSION } from './version.js';
+
+type CommandRun = (argv: readonly string[], ctx: CliContext) => Promise<ExitCode>;
+
+/** Commands load lazily: `validate` must not pay for the HTTP client or the executor. */
+const COMMANDS: Record<CommandName, () => Promise<CommandRun>> = {
+  validate: async () => (await import('./commands/validate.js')).runValidate,
+  plan: async () => (await import('./commands/plan.js')).runPlan,
+  reconcile: async () => (await import('./commands/reconcile.js')).runReconcile,
+  state: async () => (await import('./commands/state.js')).runState,
+  catalog: async () => (await import('./commands/catalog.js')).runCatalog,
+  emulator: async () => (await import('./commands/emulator.js')).runEmulator,
+  demo: async () => (await import('./commands/demo.js')).runDemo,
+};
+
+/** The only place that turns errors into messages and exit codes. */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    ctx.stdout.write(`${USAGE.main}\n`);
+    return command === undefined ? 1 : 0;
+  }
+  if (command === '-v' || command === '--version') {
+    ctx.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const load = isCommand(command) ? COMMANDS[command] : undefined;
+  if (!load) {
+    ctx.stderr.write(`biot-subs: unknown command '${command}'\n\n${USAGE.main}\n`);
+    return 1;
+  }
+  try {
+    const run = await load();
+    return await run(rest, ctx);
+  } catch (error) {
+    reportError(error, ctx);
+    return 1;
+  }
+}
+
+export function reportError(error: unknown, ctx: CliContext): void {
+  if (error instanceof ManifestError) {
+    for (const problem of error.problems) ctx.stderr.write(`${formatProblem(problem)}\n`);
+    if (ctx.env['GITHUB_ACTIONS'] === 'true') ctx.stdout.write(renderGithubAnnotations(error.problems));
+    ctx.stderr.write(`biot-subs: ${error.message}\n`);
+    return;
+  }
+  if (error instanceof UsageError) {
+    ctx.stderr.write(`biot-subs: ${error.message}\n${error.usage ? `\n${error.usage}\n` : ''}`);
+    return;
+  }
+  if (error instanceof BiotSubsError) {
+    ctx.stderr.write(`biot-subs: error: ${error.message}\n`);
+    return;
+  }
+  // Not a condition a user caused: say so without a stack trace (set BIOT_SUBS_DEBUG=1 for it).
+  const detail = error instanceof Error ? error.message : String(error);
+  ctx.stderr.write(`biot-subs: internal error: ${detail}\n`);
+  if (ctx.env['BIOT_SUBS_DEBUG'] && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
+}
+
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
