@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEmulator, resolveEmulatorOptions } from '../../src/emulator/index.js';
+import { describeEmulator, resolveEmulatorOptions } from '../../src/emulator/emulator.js';
 
 describe('describeEmulator', () => {
   it('prints the URL and the environment a client needs', () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.js';
 import { bearer, post, serviceToken, SUBSCRIBE, triple, UNSUBSCRIBE } from './helpers.js';
 
 let emu: RunningEmulator;

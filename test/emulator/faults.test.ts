@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator.js';
 import { bearer, post, serviceToken, SUBSCRIBE, triple, UNSUBSCRIBE } from './helpers.js';
 
 const running: RunningEmulator[] = [];
