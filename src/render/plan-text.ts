@@ -1,0 +1,57 @@
+/** The plan as a terminal shows it, Terraform-style: refusal first, changes, a summary line. */
+import type { Operation, Plan } from '../plan/types.js';
+import { styler } from './color.js';
+
+// The CLI asks the colour question where it renders plans.
+export { shouldColor } from './color.js';
+import { maskEndpoint } from './mask-endpoint.js';
+import { planSummaryLine, reasonTag, refusalLines } from './plan-words.js';
+import { printable } from './printable.js';
+
+export interface PlanTextOptions {
+  color: boolean;
+  /** Manifest name for the no-changes sentence; default subscriptions.yaml. */
+  manifest?: string;
+}
+
+export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
+  const style = styler(opts.color);
+  const lines: string[] = [style('bold', `biot-subs plan (${describeBase(plan)})`), ''];
+
+  if (plan.refusal) {
+    const { title, detail } = refusalLines(plan.refusal);
+    lines.push(style(['red', 'bold'], `! ${printable(title)}`), style('red', `  ${printable(detail)}`), '');
+  }
+
+  const operations: Operation[] = [...plan.subscribes, ...plan.unsubscribes];
+  if (operations.length > 0) {
+    const rows = operations.map((op) => ({
+      op,
+      entity: printable(op.ref.entityTypeName),
+      action: printable(op.ref.actionName),
+      endpoint: printable(maskEndpoint(op.ref.endpoint)),
+    }));
+    // reduce, not Math.max(...): a spread of 100k arguments overflows the stack.
+    const entityWidth = rows.reduce((width, row) => Math.max(width, row.entity.length), 0);
+    const actionWidth = rows.reduce((width, row) => Math.max(width, row.action.length), 0);
+    for (const { op, entity, action, endpoint } of rows) {
+      const tag = reasonTag(op);
+      const head = op.kind === 'subscribe' ? '+ subscribe  ' : '- unsubscribe';
+      const line = `  ${head}  ${entity.padEnd(entityWidth)}  ${action.padEnd(actionWidth)}  ${endpoint}`;
+      lines.push(style(op.kind === 'subscribe' ? 'green' : 'red', line) + (tag ? `  ${style('dim', `(${tag})`)}` : ''));
+      if (op.kind === 'unsubscribe' && op.blocked) {
+        lines.push(style('yellow', `      blocked, will fail: ${printable(op.blocked.message)}`));
+      }
+    }
+    lines.push('');
+  }
+
+  lines.push(style('bold', planSummaryLine(plan, opts.manifest !== undefined ? printable(opts.manifest) : undefined)));
+  return lines.join('\n') + '\n';
+}
+
+function describeBase(plan: Plan): string {
+  const target = plan.target !== null ? `target ${printable(plan.target)}` : 'no target yet';
+  const state = plan.serial !== null ? `state serial ${plan.serial}` : 'no state yet';
+  return `${target}, ${state}`;
+}

@@ -1,0 +1,31 @@
+/**
+ * The wording shared by the text and markdown renderers, so a plan reads the same in a terminal
+ * and in a PR comment. Plain strings: each renderer escapes and styles them itself.
+ */
+import { planHasChanges } from '../plan/plan-changes.js';
+import type { MassDeleteRefusal, Operation, Plan } from '../plan/types.js';
+
+export const DEFAULT_MANIFEST_NAME = 'subscriptions.yaml';
+
+/** "Plan: 3 to subscribe, 1 to unsubscribe, 40 unchanged." or the no-changes sentence. */
+export function planSummaryLine(plan: Plan, manifestName: string = DEFAULT_MANIFEST_NAME): string {
+  if (!planHasChanges(plan)) {
+    const n = plan.unchanged.length;
+    return `No changes. BioT matches ${manifestName} (${n} subscription${n === 1 ? '' : 's'}).`;
+  }
+  const blocked = plan.unsubscribes.filter((op) => op.blocked).length;
+  const unsubscribe = `${plan.unsubscribes.length} to unsubscribe${blocked > 0 ? ` (${blocked} blocked)` : ''}`;
+  return `Plan: ${plan.subscribes.length} to subscribe, ${unsubscribe}, ${plan.unchanged.length} unchanged.`;
+}
+
+/** Why an operation is in the plan, when it is not the plain case (new entry, removed entry). */
+export function reasonTag(op: Operation): string | null {
+  if (op.reason === 'resync') return 'resync';
+  if (op.reason === 'uncertain') return 'uncertain: re-asserting';
+  return null;
+}
+
+/** The refusal's title and the planner's reason (which says what to do), shown at the top. */
+export function refusalLines(refusal: MassDeleteRefusal): { title: string; detail: string } {
+  return { title: 'reconcile will refuse this plan (mass delete)', detail: refusal.reason };
+}
