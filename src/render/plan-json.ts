@@ -1,0 +1,102 @@
+/**
+ * The plan as JSON (schema/plan.schema.json): `plan --format json` prints it and `plan --out`
+ * saves it. Endpoints are masked here too; `reconcile --plan` maps operations back to the real
+ * templates by identity (entity, action, endpointSha256), so the file needs no secret.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { RefusedError } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+import type { SubscriptionRef } from '../subscription.js';
+import { maskEndpoint } from './mask-endpoint.js';
+
+export const PLAN_VERSION = 1;
+const MAX_LISTED = 5;
+
+export function renderPlanJson(plan: Plan): string {
+  const masked: Plan = {
+    ...plan,
+    subscribes: plan.subscribes.map((op) => ({ ...op, ref: maskRef(op.ref) })),
+    unsubscribes: plan.unsubscribes.map((op) => ({ ...op, ref: maskRef(op.ref) })),
+    unchanged: plan.unchanged.map(maskRef),
+  };
+  return `${JSON.stringify(masked, null, 2)}\n`;
+}
+
+/**
+ * Reads a plan saved by `plan --out`, or throws a RefusedError naming `file` and what is wrong:
+ * nothing is applied from a file that is not exactly a plan this build writes.
+ */
+export function parseSavedPlan(text: string, file: string): Plan {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new RefusedError(`${file}: not a saved plan: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RefusedError(`${file}: not a saved plan (expected a JSON object)`);
+  }
+  const record = value as Record<string, unknown>;
+  // A state file or another JSON file given by mistake gets a plainer message than schema errors.
+  if (!('manifestSha256' in record) && !('subscribes' in record)) {
+    throw new RefusedError(`${file}: not a saved plan (write one with 'biot-subs plan --out ${file}')`);
+  }
+  if (record['version'] !== PLAN_VERSION && typeof record['version'] === 'number') {
+    throw new RefusedError(
+      `${file}: plan version ${record['version']} is not supported by this biot-subs (expects ${PLAN_VERSION}); make the plan again with this version`,
+    );
+  }
+  const validate = planValidator();
+  if (!validate(value)) {
+    throw new RefusedError(`${file}: not a valid saved plan: ${describeErrors(validate.errors ?? [])}`);
+  }
+  const plan = value as Plan;
+  const mismatch = summaryMismatch(plan);
+  if (mismatch) throw new RefusedError(`${file}: not a valid saved plan: ${mismatch}`);
+  return plan;
+}
+
+function maskRef(ref: SubscriptionRef): SubscriptionRef {
+  return { ...ref, endpoint: maskEndpoint(ref.endpoint) };
+}
+
+/** The schema cannot say that counts match the lists; a hand-edited plan may disagree. */
+function summaryMismatch(plan: Plan): string | null {
+  const counts: [string, number, number][] = [
+    ['subscribe', plan.summary.subscribe, plan.subscribes.length],
+    ['unsubscribe', plan.summary.unsubscribe, plan.unsubscribes.length],
+    ['unchanged', plan.summary.unchanged, plan.unchanged.length],
+  ];
+  for (const [name, said, listed] of counts) {
+    if (said !== listed) return `/summary/${name} is ${said} but ${listed} are listed`;
+  }
+  return null;
+}
+
+let compiled: ValidateFunction | undefined;
+
+/** Compiled on first use: only `reconcile --plan` reads plans, so no other command loads ajv. */
+function planValidator(): ValidateFunction {
+  if (compiled) return compiled;
+  const require = createRequire(import.meta.url);
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
+  const schema = JSON.parse(readFileSync(new URL('../../schema/plan.schema.json', import.meta.url), 'utf8')) as object;
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats(ajv, ['uuid']);
+  compiled = ajv.compile(schema);
+  return compiled;
+}
+
+function describeErrors(errors: readonly ErrorObject[]): string {
+  const lines = errors.slice(0, MAX_LISTED).map((error) => {
+    const where = error.instancePath === '' ? 'the top level' : error.instancePath;
+    const extra = error.params['additionalProperty'];
+    if (error.keyword === 'additionalProperties' && typeof extra === 'string') return `${where}: unknown property "${extra}"`;
+    return `${where}: ${error.message ?? error.keyword}`;
+  });
+  if (errors.length > MAX_LISTED) lines.push(`and ${errors.length - MAX_LISTED} more`);
+  return lines.join('; ');
+}
