@@ -18,17 +18,20 @@ export function renderApplyReport(report: ApplyReport, opts: { color: boolean })
   const count = (kind: OperationOutcome['kind'], op?: Operation['kind']): number =>
     results.filter((r) => r.outcome.kind === kind && (op === undefined || r.operation.kind === op)).length;
 
-  const ok = count('ok');
-  const converged = count('converged');
   const failed = results.flatMap(({ operation, outcome }) => (outcome.kind === 'failed' ? [{ operation, outcome }] : []));
   const skipped = results.flatMap(({ operation, outcome }) => (outcome.kind === 'skipped' ? [{ operation, outcome }] : []));
   const parts = [
-    `${ok} ok${ok > 0 ? ` (${count('ok', 'subscribe')} subscribed, ${count('ok', 'unsubscribe')} unsubscribed)` : ''}`,
-    `${converged} converged${converged > 0 ? ` (${count('converged', 'subscribe')} already subscribed, ${count('converged', 'unsubscribe')} not subscribed)` : ''}`,
+    withBreakdown(count('ok'), 'ok', `${count('ok', 'subscribe')} subscribed, ${count('ok', 'unsubscribe')} unsubscribed`),
+    withBreakdown(
+      count('converged'),
+      'converged',
+      `${count('converged', 'subscribe')} already subscribed, ${count('converged', 'unsubscribe')} not subscribed`,
+    ),
     failed.length > 0 ? style(['red', 'bold'], `${failed.length} failed`) : '0 failed',
     `${skipped.length} skipped`,
   ];
-  const lines = [style('bold', `Reconcile ${report.interrupted ? 'interrupted' : 'finished'} after ${seconds(report.elapsedMs)}:`) + ` ${parts.join(', ')}.`];
+  const title = `Reconcile ${report.interrupted ? 'interrupted' : 'finished'} after ${seconds(report.elapsedMs)}:`;
+  const lines = [`${style('bold', title)} ${parts.join(', ')}.`];
   if (report.interrupted) {
     lines.push(style('yellow', 'Interrupted: no new call was started; the state records the outcome of every call made.'));
   }
@@ -68,7 +71,13 @@ export function renderProgressCounter(done: number, total: number, failed: numbe
 
 function describeOperation(op: Operation): string {
   const { entityTypeName, actionName, endpoint } = op.ref;
-  return printable(`${op.kind === 'subscribe' ? '+ subscribe' : '- unsubscribe'} ${entityTypeName} ${actionName} ${maskEndpoint(endpoint)}`);
+  const kind = op.kind === 'subscribe' ? '+ subscribe' : '- unsubscribe';
+  return printable(`${kind} ${entityTypeName} ${actionName} ${maskEndpoint(endpoint)}`);
+}
+
+/** "3 ok (2 subscribed, 1 unsubscribed)"; no breakdown of zero. */
+function withBreakdown(n: number, label: string, breakdown: string): string {
+  return n > 0 ? `${n} ${label} (${breakdown})` : `${n} ${label}`;
 }
 
 function describeOutcome({ operation, outcome }: OperationResult): string {
