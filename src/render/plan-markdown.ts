@@ -8,7 +8,7 @@ import type { Operation, Plan } from '../plan/types.js';
 import type { SubscriptionRef } from '../subscription.js';
 import { escapeMarkdownText, markdownCode } from './markdown-escape.js';
 import { maskEndpoint } from './mask-endpoint.js';
-import { DEFAULT_MANIFEST_NAME, planSummaryLine, reasonTag, refusalLines } from './plan-words.js';
+import { blockedNote, DEFAULT_MANIFEST_NAME, planSummaryLine, reasonTag, refusalLines } from './plan-words.js';
 
 export const PLAN_COMMENT_MARKER = '<!-- biot-subs-plan -->';
 export const DEFAULT_MAX_CHARS = 60_000;
@@ -75,12 +75,12 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
 
 function renderHead(plan: Plan, title: string, summary: string): string {
   const lines = [PLAN_COMMENT_MARKER, `### ${escapeMarkdownText(title)}`, '', `**${summary}**`, ''];
-  // Each later section starts with its own blank line.
   const target = plan.target !== null ? `Target ${markdownCode(plan.target)}` : 'No target yet';
   const state = plan.serial !== null ? `state serial ${plan.serial}` : 'no state yet';
   lines.push(`${target}, ${state}.`);
   if (plan.refusal) {
     const { title: refusal, detail } = refusalLines(plan.refusal);
+    // Each later section starts with its own blank line.
     lines.push('', '> [!WARNING]', `> **${escapeMarkdownText(refusal)}**`, `> ${escapeMarkdownText(detail)}`);
   }
   return lines.join('\n') + '\n';
@@ -88,13 +88,11 @@ function renderHead(plan: Plan, title: string, summary: string): string {
 
 function changeRow(op: Operation): string {
   const marker = op.kind === 'subscribe' ? '➕' : '➖';
-  let reason = reasonTag(op) ?? (op.kind === 'subscribe' ? 'new' : 'removed');
-  let reasonCell = escapeMarkdownText(reason);
-  if (op.kind === 'unsubscribe' && op.blocked) {
-    reason = `blocked, will fail: ${op.blocked.message}`;
-    reasonCell = `⚠️ ${escapeMarkdownText(reason)}`;
-  }
-  return `| ${marker} | ${refCells(op.ref)} | ${reasonCell} |\n`;
+  const reason =
+    op.kind === 'unsubscribe' && op.blocked
+      ? `⚠️ ${escapeMarkdownText(blockedNote(op.blocked))}`
+      : escapeMarkdownText(reasonTag(op) ?? (op.kind === 'subscribe' ? 'new' : 'removed'));
+  return `| ${marker} | ${refCells(op.ref)} | ${reason} |\n`;
 }
 
 function unchangedRow(ref: SubscriptionRef): string {

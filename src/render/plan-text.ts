@@ -1,12 +1,12 @@
 /** The plan as a terminal shows it, Terraform-style: refusal first, changes, a summary line. */
 import type { Operation, Plan } from '../plan/types.js';
 import { styler } from './color.js';
+import { maskEndpoint } from './mask-endpoint.js';
+import { blockedNote, DEFAULT_MANIFEST_NAME, planSummaryLine, reasonTag, refusalLines } from './plan-words.js';
+import { printable } from './printable.js';
 
 // The CLI asks the colour question where it renders plans.
 export { shouldColor } from './color.js';
-import { maskEndpoint } from './mask-endpoint.js';
-import { planSummaryLine, reasonTag, refusalLines } from './plan-words.js';
-import { printable } from './printable.js';
 
 export interface PlanTextOptions {
   color: boolean;
@@ -40,13 +40,13 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
       const line = `  ${head}  ${entity.padEnd(entityWidth)}  ${action.padEnd(actionWidth)}  ${endpoint}`;
       lines.push(style(op.kind === 'subscribe' ? 'green' : 'red', line) + (tag ? `  ${style('dim', `(${tag})`)}` : ''));
       if (op.kind === 'unsubscribe' && op.blocked) {
-        lines.push(style('yellow', `      blocked, will fail: ${printable(op.blocked.message)}`));
+        lines.push(style('yellow', `      ${printable(blockedNote(op.blocked))}`));
       }
     }
     lines.push('');
   }
 
-  lines.push(style('bold', planSummaryLine(plan, opts.manifest !== undefined ? printable(opts.manifest) : undefined)));
+  lines.push(style('bold', planSummaryLine(plan, printable(opts.manifest ?? DEFAULT_MANIFEST_NAME))));
   return lines.join('\n') + '\n';
 }
 

@@ -25,6 +25,11 @@ export function reasonTag(op: Operation): string | null {
   return null;
 }
 
+/** Why a blocked unsubscribe will fail when applied. */
+export function blockedNote(blocked: NonNullable<Extract<Operation, { kind: 'unsubscribe' }>['blocked']>): string {
+  return `blocked, will fail: ${blocked.message}`;
+}
+
 /** The refusal's title and the planner's reason (which says what to do), shown at the top. */
 export function refusalLines(refusal: MassDeleteRefusal): { title: string; detail: string } {
   return { title: 'reconcile will refuse this plan (mass delete)', detail: refusal.reason };
