@@ -17,32 +17,29 @@ export interface PlanRequest {
   allowMassDelete: boolean;
 }
 
-export interface PreparedPlan {
-  manifest: Manifest;
-  statePath: string;
-  /** The state as read, with a leftover journal folded in (in memory only). */
-  state: State | null;
-  /** A leftover journal was found: the state on disk is behind until it is written. */
-  journalRecovered: boolean;
-  plan: Plan;
-  /** BIOT_BASE_URL when set, normalized. */
-  baseUrl: string | null;
-}
-
 /**
- * Reads everything a plan needs and makes it: manifest first (a bad one stops before anything
- * else is touched), then the state with any leftover journal folded in, then the pure diff.
- * Reads only: writing the recovered state is reconcile's job, under the lock.
+ * `plan`: manifest first (a bad one stops before anything else is touched), then the state with
+ * any leftover journal folded in memory only (plan never writes), then the pure diff.
  */
-export async function preparePlan(request: PlanRequest, env: Environment): Promise<PreparedPlan> {
+export async function preparePlan(request: PlanRequest, env: Environment): Promise<Plan> {
   const manifest = await loadManifestOrFail(request.manifestPath, env);
-  const baseUrl = env['BIOT_BASE_URL'] ? baseUrlFromEnv(env) : null;
   const statePath = request.statePath ?? defaultStatePath(request.manifestPath);
   const stored = await readState(statePath);
   const recovered = await recoverJournal(statePath, stored);
-  const state = recovered ? recovered.state : stored;
+  return planFromState(manifest, recovered ? recovered.state : stored, statePath, request, env);
+}
+
+/** The diff of a loaded manifest against a state, after checking the state's environment. */
+export function planFromState(
+  manifest: Manifest,
+  state: State | null,
+  statePath: string,
+  request: PlanRequest,
+  env: Environment,
+): Plan {
+  const baseUrl = env['BIOT_BASE_URL'] ? baseUrlFromEnv(env) : null;
   checkTarget(state, baseUrl, statePath);
-  const plan = planChanges({
+  return planChanges({
     desired: manifest.subscriptions,
     state,
     manifestSha256: manifest.sha256,
@@ -52,7 +49,6 @@ export async function preparePlan(request: PlanRequest, env: Environment): Promi
     maxDeletePercent: request.maxDeletePercent,
     allowMassDelete: request.allowMassDelete,
   });
-  return { manifest, statePath, state, journalRecovered: recovered !== null, plan, baseUrl };
 }
 
 /** A state belongs to one BioT environment: using it against another is refused. */

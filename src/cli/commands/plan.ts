@@ -22,7 +22,7 @@ export async function runPlan(argv: readonly string[], ctx: CliContext): Promise
     return 0;
   }
   const request = planRequestFrom(values, USAGE.plan);
-  const { plan } = await preparePlan(request, ctx.env);
+  const plan = await preparePlan(request, ctx.env);
   ctx.stdout.write(renderPlan(plan, request.format, ctx));
   const out = stringFlag(values, 'out');
   if (out !== undefined) {

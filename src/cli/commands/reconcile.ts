@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { applyPlan } from '../../apply/apply-plan.js';
+import { resolveEndpoints } from '../../apply/resolve-endpoints.js';
+import { isSuccess } from '../../apply/execute-plan.js';
+import { createBiotClient } from '../../biot/client.js';
+import { baseUrlFromEnv, credentialsFromEnv } from '../../biot/credentials.js';
+import { RefusedError } from '../../errors.js';
+import { planHasChanges } from '../../plan/plan-changes.js';
+import { savedPlanMismatch } from '../../plan/saved-plan.js';
+import { renderApplyReport } from '../../render/apply-report.js';
+import { shouldColor } from '../../render/plan-text.js';
+import { loadSavedPlan } from '../saved-plan-file.js';
+import { defaultStatePath } from '../../state/state-path.js';
+import { numberFlag, parseCommandArgs, stringFlag } from '../args.js';
+import { confirmApply } from '../confirm.js';
+import type { CliContext, ExitCode } from '../context.js';
+import { loadManifestOrFail } from '../load-manifest-or-fail.js';
+import { PLAN_OPTIONS, planRequestFrom } from '../plan-flags.js';
+import { checkTarget, planFromState, preparePlan } from '../prepare-plan.js';
+import { withLockedState } from '../locked-state.js';
+import { createProgress } from '../progress.js';
+import { renderPlan } from '../render-plan.js';
+import { createInterrupts } from '../interrupts.js';
+import { USAGE } from '../usage.js';
+
+const OPTIONS = {
+  ...PLAN_OPTIONS,
+  'dry-run': { type: 'boolean' },
+  'auto-approve': { type: 'boolean' },
+  plan: { type: 'string' },
+  concurrency: { type: 'string' },
+  rate: { type: 'string' },
+  retries: { type: 'string' },
+  timeout: { type: 'string' },
+  'allow-mass-delete': { type: 'boolean' },
+} as const;
+
+export async function runReconcile(argv: readonly string[], ctx: CliContext): Promise<ExitCode> {
+  const usage = USAGE.reconcile;
+  const { values } = parseCommandArgs(argv, OPTIONS, usage, { min: 0, max: 0 });
+  if (values['help']) {
+    ctx.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  // Every flag is checked before anything is read, locked or sent.
+  const request = planRequestFrom(values, usage);
+  const concurrency = numberFlag(values, 'concurrency', 4, { min: 1, max: 256, integer: true }, usage);
+  const rate = numberFlag(values, 'rate', 0, { min: 0, max: 100_000, integer: false }, usage);
+  const retries = numberFlag(values, 'retries', 5, { min: 0, max: 20, integer: true }, usage);
+  const timeoutSeconds = numberFlag(values, 'timeout', 15, { min: 0.1, max: 3600, integer: false }, usage);
+  const dryRun = values['dry-run'] === true;
+  const savedPath = stringFlag(values, 'plan');
+  const saved = savedPath === undefined ? null : await loadSavedPlan(savedPath);
+
+  // A rejected manifest stops the run before the lock, the state or the network are touched.
+  const manifest = await loadManifestOrFail(request.manifestPath, ctx.env);
+  const statePath = request.statePath ?? defaultStatePath(request.manifestPath);
+  if (dryRun) {
+    ctx.stdout.write(renderPlan(await preparePlan(request, ctx.env), request.format, ctx));
+    return 0;
+  }
+
+  return withLockedState(statePath, 'reconcile', ctx, async (state): Promise<ExitCode> => {
+    const plan = planFromState(manifest, state, statePath, request, ctx.env);
+    if (saved) {
+      const mismatch = savedPlanMismatch(saved, plan);
+      if (mismatch) throw new RefusedError(`the saved plan ${savedPath ?? ''} is stale: ${mismatch}; make a new plan`);
+    }
+    ctx.stdout.write(renderPlan(plan, request.format, ctx));
+    if (!planHasChanges(plan)) return 0;
+    if (plan.refusal) throw new RefusedError(`apply refused: ${plan.refusal.reason}`);
+
+    const baseUrl = baseUrlFromEnv(ctx.env);
+    checkTarget(state, baseUrl, statePath);
+    const credentials = credentialsFromEnv(ctx.env);
+    if (values['auto-approve'] !== true && saved === null) {
+      if (!ctx.stdin.isTTY) {
+        throw new RefusedError(
+          'the plan has changes and standard input is not a terminal, so nobody can approve it; review the plan and run again with --auto-approve',
+        );
+      }
+      if (!(await confirmApply(ctx, `Apply these changes to ${baseUrl}?`))) {
+        ctx.stderr.write('Apply cancelled: nothing was changed.\n');
+        return 1;
+      }
+    }
+
+    const interrupts = createInterrupts(ctx, (signal) =>
+      ctx.stderr.write(`\nbiot-subs: ${signal}: starting no new calls; waiting up to 5 s for calls in flight\n`),
+    );
+    const client = createBiotClient({
+      baseUrl,
+      credentials,
+      retries,
+      timeoutMs: timeoutSeconds * 1000,
+      maxInFlight: concurrency,
+      ...(rate > 0 ? { rate } : {}),
+      traceId: randomBytes(16).toString('hex'),
+    });
+    try {
+      await client.authenticate();
+      const progress = createProgress(ctx.stderr);
+      const { report } = await applyPlan({
+        plan,
+        state,
+        statePath,
+        target: baseUrl,
+        endpoints: resolveEndpoints(plan, manifest, ctx.env),
+        calls: client,
+        concurrency,
+        stop: interrupts.stop,
+        cancel: interrupts.cancel,
+        onResult: progress.onResult,
+      });
+      progress.end();
+      ctx.stdout.write(renderApplyReport(report, { color: shouldColor(ctx.stdout, ctx.env) }));
+      return report.interrupted || !report.results.every((r) => isSuccess(r.outcome)) ? 1 : 0;
+    } finally {
+      interrupts.dispose();
+    }
+  });
+}
