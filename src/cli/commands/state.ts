@@ -1,0 +1,135 @@
+import { baseUrlFromEnv } from '../../biot/credentials.js';
+import { BiotSubsError } from '../../errors.js';
+import { checkEndpoint } from '../../manifest/endpoint-check.js';
+import { resolveTemplate } from '../../manifest/variables.js';
+import { maskEndpoint } from '../../render/mask-endpoint.js';
+import { unlockState } from '../../state/lock.js';
+import { findEntries, importEntry, removeEntry } from '../../state/state-entries.js';
+import { newState, readState, serializeState, writeState } from '../../state/state-file.js';
+import { defaultStatePath } from '../../state/state-path.js';
+import type { State } from '../../state/types.js';
+import { sha256Hex, subscriptionKey } from '../../subscription.js';
+import { parseCommandArgs, stringFlag, type ParsedArgs } from '../args.js';
+import type { CliContext, ExitCode } from '../context.js';
+import { DEFAULT_MANIFEST } from '../load-manifest-or-fail.js';
+import { withLockedState } from '../locked-state.js';
+import { USAGE } from '../usage.js';
+
+const SUBCOMMANDS = { list: 0, show: 0, import: 3, rm: 3, unlock: 0 } as const;
+type Subcommand = keyof typeof SUBCOMMANDS;
+
+export async function runState(argv: readonly string[], ctx: CliContext): Promise<ExitCode> {
+  const usage = USAGE.state;
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { file: { type: 'string', short: 'f' }, state: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    usage,
+    { min: 1, max: 4 },
+  );
+  if (values['help']) {
+    ctx.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const [sub, ...args] = positionals;
+  if (!isSubcommand(sub)) throw new BiotSubsError(`unknown state command '${sub ?? ''}'; one of: ${Object.keys(SUBCOMMANDS).join(', ')}`);
+  if (args.length !== SUBCOMMANDS[sub]) {
+    throw new BiotSubsError(`'state ${sub}' takes ${SUBCOMMANDS[sub] === 0 ? 'no arguments' : 'ENTITY ACTION ENDPOINT'}`);
+  }
+  const statePath = statePathFrom(values);
+  switch (sub) {
+    case 'list':
+      return listState(await readState(statePath), statePath, ctx);
+    case 'show': {
+      const state = await readState(statePath);
+      if (!state) throw new BiotSubsError(`${statePath} does not exist: nothing has been applied yet`);
+      ctx.stdout.write(serializeState(state));
+      return 0;
+    }
+    case 'unlock': {
+      const holder = await unlockState(statePath);
+      ctx.stdout.write(
+        holder
+          ? `removed the lock held by pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.startedAt})\n`
+          : 'no lock was held\n',
+      );
+      return 0;
+    }
+    case 'import':
+      return importSubscription(statePath, args as [string, string, string], ctx);
+    case 'rm':
+      return forgetSubscription(statePath, args as [string, string, string], ctx);
+  }
+}
+
+function listState(state: State | null, statePath: string, ctx: CliContext): ExitCode {
+  if (!state) {
+    ctx.stdout.write(`${statePath}: no state yet (nothing applied)\n`);
+    return 0;
+  }
+  const count = state.subscriptions.length;
+  ctx.stdout.write(
+    `${statePath}: ${count} subscription${count === 1 ? '' : 's'} applied to ${state.target ?? '(no environment yet)'} (serial ${state.serial})\n`,
+  );
+  for (const entry of state.subscriptions) {
+    const flag = entry.uncertain ? '  (uncertain: re-asserted by the next reconcile)' : '';
+    ctx.stdout.write(`${entry.entityTypeName}\t${entry.actionName}\t${maskEndpoint(entry.endpoint)}${flag}\n`);
+  }
+  return 0;
+}
+
+/** Adopts a subscription made outside biot-subs, so the next plan counts it as applied. No call. */
+async function importSubscription(
+  statePath: string,
+  [entityTypeName, actionName, endpoint]: [string, string, string],
+  ctx: CliContext,
+): Promise<ExitCode> {
+  const check = checkEndpoint(endpoint, ctx.env, { allowHttp: true });
+  if (!check.ok) throw new BiotSubsError(check.messages.join('; '));
+  const target = ctx.env['BIOT_BASE_URL'] ? baseUrlFromEnv(ctx.env) : null;
+  return withLockedState(statePath, 'state import', ctx, async (state): Promise<ExitCode> => {
+    const current = state ?? newState(target);
+    const ref = { entityTypeName, actionName, endpoint, endpointSha256: check.sha256 };
+    if (findEntries(current, entityTypeName, actionName, check.sha256).some((e) => !e.uncertain)) {
+      ctx.stdout.write(`already in the state: ${entityTypeName} ${actionName} ${maskEndpoint(endpoint)}\n`);
+      return 0;
+    }
+    await writeState(statePath, importEntry(current, ref, new Date().toISOString()), state);
+    ctx.stdout.write(`imported ${entityTypeName} ${actionName} ${maskEndpoint(endpoint)} into ${statePath}\n`);
+    return 0;
+  });
+}
+
+/** Forgets an entry without a call: BioT keeps the subscription, biot-subs stops managing it. */
+async function forgetSubscription(
+  statePath: string,
+  [entityTypeName, actionName, endpoint]: [string, string, string],
+  ctx: CliContext,
+): Promise<ExitCode> {
+  return withLockedState(statePath, 'state rm', ctx, async (state): Promise<ExitCode> => {
+    if (!state) throw new BiotSubsError(`${statePath} does not exist: nothing to remove`);
+    const candidates = findEntries(state, entityTypeName, actionName);
+    // Match the template as recorded; failing that, what it resolves to with today's variables.
+    let matches = candidates.filter((entry) => entry.endpoint === endpoint);
+    if (matches.length === 0) {
+      const resolved = resolveTemplate(endpoint, ctx.env);
+      if (resolved.ok) matches = candidates.filter((entry) => entry.endpointSha256 === sha256Hex(resolved.value));
+    }
+    const [entry] = matches;
+    if (!entry) {
+      throw new BiotSubsError(
+        `no ${entityTypeName} ${actionName} subscription to ${maskEndpoint(endpoint)} in ${statePath}; see 'biot-subs state list'`,
+      );
+    }
+    await writeState(statePath, removeEntry(state, subscriptionKey(entry)), state);
+    ctx.stdout.write(`removed ${entityTypeName} ${actionName} ${maskEndpoint(entry.endpoint)} from ${statePath} (BioT was not called)\n`);
+    return 0;
+  });
+}
+
+function statePathFrom(values: ParsedArgs['values']): string {
+  return stringFlag(values, 'state') ?? defaultStatePath(stringFlag(values, 'file') ?? DEFAULT_MANIFEST);
+}
+
+function isSubcommand(name: string | undefined): name is Subcommand {
+  return name !== undefined && Object.hasOwn(SUBCOMMANDS, name);
+}
