@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isProcessRunning } from './process-alive.js';
 
 /** The error's errno code (ENOENT, EEXIST …), if it has one. */
 export function errorCode(error: unknown): string | undefined {
@@ -70,4 +71,20 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw error;
   }
   await fsyncDir(dirname(file));
+  await removeOrphanTemps(file);
+}
+
+/**
+ * Removes temporary files of `file` left by writers killed mid-write (their pid no longer
+ * runs), so a crash leaves no litter beside a state that is committed to git.
+ */
+async function removeOrphanTemps(file: string): Promise<void> {
+  const prefix = `.${basename(file)}.`;
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length))?.[1];
+    if (pid === undefined || Number(pid) === process.pid) continue;
+    if (!isProcessRunning(Number(pid))) await rm(join(dirname(file), name), { force: true }).catch(() => undefined);
+  }
 }
