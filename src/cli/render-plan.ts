@@ -7,13 +7,14 @@ import type { CliContext } from './context.js';
 export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
-export function renderPlan(plan: Plan, format: PlanFormat, ctx: CliContext): string {
+/** `manifest` is the manifest's path as given, named in the plan's sentences. */
+export function renderPlan(plan: Plan, format: PlanFormat, ctx: CliContext, manifest: string): string {
   switch (format) {
     case 'json':
       return renderPlanJson(plan);
     case 'markdown':
-      return renderPlanMarkdown(plan);
+      return renderPlanMarkdown(plan, { manifest });
     case 'text':
-      return renderPlanText(plan, { color: shouldColor(ctx.stdout, ctx.env) });
+      return renderPlanText(plan, { color: shouldColor(ctx.stdout, ctx.env), manifest });
   }
 }

@@ -115,6 +115,12 @@ function toRef(ref: SubscriptionRef): SubscriptionRef {
  */
 function checkResolvable(entry: StateEntry, env: Environment): Unsubscribe['blocked'] {
   const resolved = resolveTemplate(entry.endpoint, env);
+  if (!resolved.ok && resolved.syntaxError !== undefined) {
+    return {
+      variables: resolved.variables,
+      message: `cannot unsubscribe: the recorded endpoint template is malformed (${resolved.syntaxError}); forget the entry with 'biot-subs state rm'`,
+    };
+  }
   if (!resolved.ok) {
     return {
       variables: resolved.missing,

@@ -23,7 +23,7 @@ export async function runPlan(argv: readonly string[], ctx: CliContext): Promise
   }
   const request = planRequestFrom(values, USAGE.plan);
   const plan = await preparePlan(request, ctx.env);
-  ctx.stdout.write(renderPlan(plan, request.format, ctx));
+  ctx.stdout.write(renderPlan(plan, request.format, ctx, request.manifestPath));
   const out = stringFlag(values, 'out');
   if (out !== undefined) {
     try {

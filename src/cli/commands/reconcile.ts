@@ -56,7 +56,7 @@ export async function runReconcile(argv: readonly string[], ctx: CliContext): Pr
   const manifest = await loadManifestOrFail(request.manifestPath, ctx.env);
   const statePath = request.statePath ?? defaultStatePath(request.manifestPath);
   if (dryRun) {
-    ctx.stdout.write(renderPlan(await preparePlan(request, ctx.env), request.format, ctx));
+    ctx.stdout.write(renderPlan(await preparePlan(request, ctx.env), request.format, ctx, request.manifestPath));
     return 0;
   }
 
@@ -66,7 +66,7 @@ export async function runReconcile(argv: readonly string[], ctx: CliContext): Pr
       const mismatch = savedPlanMismatch(saved, plan);
       if (mismatch) throw new RefusedError(`the saved plan ${savedPath ?? ''} is stale: ${mismatch}; make a new plan`);
     }
-    ctx.stdout.write(renderPlan(plan, request.format, ctx));
+    ctx.stdout.write(renderPlan(plan, request.format, ctx, request.manifestPath));
     if (!planHasChanges(plan)) return 0;
     if (plan.refusal) throw new RefusedError(`apply refused: ${plan.refusal.reason}`);
 
