@@ -1,0 +1,132 @@
+/**
+ * The `subscriptions` list → (entity, action, endpoint) triples, read from the YAML nodes so
+ * that each triple keeps the place of its action. Checks entity and action names against the
+ * catalog and `extraActions`, each endpoint (once per distinct template), and duplicates.
+ * Linear in the number of triples, with little allocated per triple: manifests may expand to
+ * 100k of them.
+ */
+import { isMap, isSeq } from 'yaml';
+import type { ParsedNode } from 'yaml';
+import { actionsOf, CATALOG } from '../catalog/catalog.js';
+import { didYouMean } from '../catalog/suggest.js';
+import type { SourceLocation } from '../errors.js';
+import { checkEndpoint } from './endpoint-check.js';
+import type { EffectivePolicy, EndpointCheck } from './endpoint-check.js';
+import { redactTemplate } from './endpoint-template.js';
+import { readEntry } from './entry-nodes.js';
+import type { Named } from './entry-nodes.js';
+import type { ProblemCollector } from './problems.js';
+import type { SchemaVerdict } from './schema-check.js';
+import { code } from './text.js';
+import type { DesiredSubscription, Environment } from './types.js';
+import type { YamlTree } from './yaml-tree.js';
+
+export interface ExpandContext {
+  tree: YamlTree;
+  verdict: SchemaVerdict;
+  extraActions: Readonly<Record<string, readonly string[]>>;
+  policy: EffectivePolicy;
+  env: Environment;
+  problems: ProblemCollector;
+}
+
+interface EntityActions {
+  all: readonly string[];
+  /** Action → an interned `entity\0action` key for the duplicate check. */
+  keys: ReadonlyMap<string, string>;
+}
+
+export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext): DesiredSubscription[] {
+  const { tree, problems, extraActions } = ctx;
+  const top = tree.deref(root);
+  const list = isMap(top) ? tree.deref(tree.pair(top, 'subscriptions')?.value) : null;
+  if (!isSeq(list)) return [];
+
+  const entityNames = [...CATALOG.keys(), ...Object.keys(extraActions)];
+  const entities = new Map<string, EntityActions | null>();
+  const entityActions = (entity: string): EntityActions | null => {
+    let known = entities.get(entity);
+    if (known === undefined) {
+      const defined = CATALOG.has(entity) || Object.hasOwn(extraActions, entity);
+      const all = defined ? actionsOf(entity, extraActions) : [];
+      known = defined ? { all, keys: new Map(all.map((a) => [a, `${entity}\u0000${a}`])) } : null;
+      entities.set(entity, known);
+    }
+    return known;
+  };
+  const endpoints = new Map<string, EndpointCheck>();
+  // Resolved URL → entity\0action → where that triple was first listed.
+  const seen = new Map<string, Map<string, SourceLocation>>();
+  const out: DesiredSubscription[] = [];
+
+  const items = list.items as (ParsedNode | null)[];
+  for (let index = 0; index < items.length; index++) {
+    if (ctx.verdict.badEntries.has(index)) continue;
+    const entry = readEntry(items[index] ?? null, tree);
+    if (!entry) continue;
+    const { entity, endpoint } = entry;
+
+    const known = entityActions(entity.value);
+    if (!known) {
+      const hint = didYouMean(entity.value, entityNames) || ' (see `biot-subs catalog`; a newer one can be declared under `extraActions`)';
+      problems.addAt(entity.at, `unknown entity type ${code(entity.value)}${hint}`);
+    }
+
+    let check = endpoints.get(endpoint.value);
+    if (!check) {
+      check = checkEndpoint(endpoint.value, ctx.env, ctx.policy);
+      endpoints.set(endpoint.value, check);
+    }
+    if (!check.ok) for (const message of check.messages) problems.addAt(endpoint.at, message);
+    if (!known) continue;
+
+    let seenHere: Map<string, SourceLocation> | undefined;
+    if (check.ok) {
+      seenHere = seen.get(check.resolved);
+      if (!seenHere) seen.set(check.resolved, (seenHere = new Map()));
+    }
+    for (const action of entry.actions) {
+      const names = actionNames(action, entity.value, known, problems);
+      if (!check.ok || !seenHere || names.length === 0) continue;
+      const location = problems.locate(action.at);
+      for (const actionName of names) {
+        const key = known.keys.get(actionName) ?? '';
+        const first = seenHere.get(key);
+        if (first) {
+          problems.add(location, duplicateMessage(entity.value, actionName, endpoint.value, first));
+          continue;
+        }
+        seenHere.set(key, location);
+        out.push({
+          entityTypeName: entity.value,
+          actionName,
+          endpoint: endpoint.value,
+          endpointSha256: check.sha256,
+          resolvedEndpoint: check.resolved,
+          variables: check.variables,
+          location,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The actions one written action stands for (`*`: all of the entity's); [] when unknown. */
+function actionNames(action: Named, entity: string, known: EntityActions, problems: ProblemCollector): readonly string[] {
+  if (action.value === '*') {
+    if (known.all.length === 0) problems.addAt(action.at, `\`*\` stands for no action here: \`${entity}\` has none`);
+    return known.all;
+  }
+  if (known.keys.has(action.value)) return [action.value];
+  const hint = didYouMean(action.value, known.all) || ` (a newer action can be declared under \`extraActions.${entity}\`)`;
+  problems.addAt(action.at, `unknown action ${code(action.value)} for \`${entity}\`${hint}`);
+  return [];
+}
+
+function duplicateMessage(entity: string, action: string, template: string, first: SourceLocation): string {
+  return (
+    `\`${entity}\` \`${action}\` → ${code(redactTemplate(template))} is listed twice ` +
+    `(duplicate of line ${first.line}:${first.col})`
+  );
+}

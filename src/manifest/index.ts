@@ -1,0 +1,8 @@
+/** The manifest module's public surface. */
+export { loadManifest } from './load-manifest.js';
+export { parseManifest } from './parse-manifest.js';
+export { parseTemplate, resolveTemplate, variableNames } from './variables.js';
+export type { ParsedTemplate, TemplatePart, TemplateResolution } from './variables.js';
+export { redactTemplate } from './endpoint-template.js';
+export { MAX_MANIFEST_BYTES } from './limits.js';
+export type { DesiredSubscription, Environment, Manifest, ManifestPolicy, ManifestResult } from './types.js';

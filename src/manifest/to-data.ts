@@ -1,0 +1,129 @@
+/**
+ * Parsed YAML document → plain data for the schema validator, in one linear pass that also
+ * finds duplicate keys, resolves aliases and bounds how much they expand. It replaces yaml's
+ * toJS(), whose alias resolution scans the document once per alias (quadratic) and whose
+ * `maxAliasCount` would also refuse ordinary reuse such as `endpoint: *hooks` on 101 entries.
+ */
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import type { Alias, Document, ParsedNode, YAMLMap } from 'yaml';
+import { MAX_ALIAS_EXPANSION } from './limits.js';
+import type { ProblemCollector } from './problems.js';
+import { code } from './text.js';
+import { keyString, YamlTree } from './yaml-tree.js';
+
+export interface YamlData {
+  /** JSON-like data: objects, arrays, strings, numbers, booleans, null. */
+  data: unknown;
+  tree: YamlTree;
+}
+
+const ABORT = Symbol('abort');
+
+/** Null when aliases expand too far: the data would be unbounded, so nothing else is checked. */
+export function toData(doc: Document.Parsed, problems: ProblemCollector): YamlData | null {
+  const aliasTargets = new Map<Alias, ParsedNode>();
+  const anchors = new Map<string, ParsedNode>();
+  // For anchored nodes: their data (shared by every alias) and how many nodes they stand for.
+  const anchoredValues = new Map<ParsedNode, unknown>();
+  const anchoredSizes = new Map<ParsedNode, number>();
+  let nodes = 0;
+  let expanded = 0;
+
+  function convertAlias(alias: Alias): unknown {
+    const target = anchors.get(alias.source);
+    nodes += 1;
+    if (target === undefined) {
+      problems.addAt(alias.range?.[0] ?? 0, `unknown alias \`*${alias.source}\` (no anchor \`&${alias.source}\` before it)`);
+      return null;
+    }
+    aliasTargets.set(alias, target);
+    const size = anchoredSizes.get(target) ?? 1;
+    nodes += size - 1;
+    expanded += size;
+    if (expanded > MAX_ALIAS_EXPANSION) {
+      problems.addAt(
+        alias.range?.[0] ?? 0,
+        `aliases expand to more than ${MAX_ALIAS_EXPANSION} YAML nodes (an alias bomb?); write the manifest out instead`,
+      );
+      throw ABORT;
+    }
+    return anchoredValues.get(target);
+  }
+
+  function convertMap(map: YAMLMap.Parsed): unknown {
+    const object: Record<string, unknown> = {};
+    // Built on the first duplicate only, for its message: where the key was first written.
+    let firstKeys: Map<string, ParsedNode> | undefined;
+    for (const { key: keyNode, value } of map.items) {
+      const key = keyString(keyNode);
+      if (key === undefined) {
+        problems.addAt(keyNode.range[0], mergeKeyOr(keyNode, 'keys must be plain names, not collections, aliases or tagged values'));
+        convert(value);
+        continue;
+      }
+      // The object itself records which keys were seen: nothing allocated per key.
+      if (Object.hasOwn(object, key)) {
+        firstKeys ??= firstKeyNodes(map);
+        const { line, col } = problems.locate((firstKeys.get(key) ?? keyNode).range[0]);
+        problems.addAt(keyNode.range[0], `duplicate key ${code(key)} (first at line ${line}:${col})`);
+        convert(value);
+        continue;
+      }
+      const converted = convert(value);
+      // defineProperty for `__proto__`: an ordinary (unknown) key, not a prototype change.
+      if (key === '__proto__') Object.defineProperty(object, key, { value: converted, enumerable: true, writable: true, configurable: true });
+      else object[key] = converted;
+    }
+    return object;
+  }
+
+  function convert(node: ParsedNode | null): unknown {
+    if (node === null) {
+      nodes += 1;
+      return null;
+    }
+    if (isAlias(node)) return convertAlias(node);
+    const before = nodes;
+    nodes += 1;
+    let value: unknown = null;
+    if (isScalar(node)) {
+      const v: unknown = node.value;
+      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
+      else problems.addAt(node.range[0], 'unsupported YAML value: use a plain string, number or boolean');
+    } else if (isSeq(node)) {
+      value = node.items.map((item) => convert(item));
+    } else if (isMap(node)) {
+      value = convertMap(node);
+    }
+    // Registered after the node's content: an alias inside its own anchor is unknown, not a loop.
+    if (node.anchor) {
+      anchors.set(node.anchor, node);
+      anchoredValues.set(node, value);
+      anchoredSizes.set(node, nodes - before);
+    }
+    return value;
+  }
+
+  try {
+    const data = convert(doc.contents);
+    return { data, tree: new YamlTree(aliasTargets) };
+  } catch (error) {
+    if (error === ABORT) return null;
+    throw error;
+  }
+}
+
+function mergeKeyOr(keyNode: ParsedNode, message: string): string {
+  return isScalar(keyNode) && keyNode.source === '<<'
+    ? 'YAML merge keys (`<<`) are not supported: write the keys out'
+    : message;
+}
+
+function firstKeyNodes(map: YAMLMap.Parsed): Map<string, ParsedNode> {
+  const first = new Map<string, ParsedNode>();
+  for (const { key } of map.items) {
+    const k = keyString(key);
+    if (k !== undefined && !first.has(k)) first.set(k, key);
+  }
+  return first;
+}
