@@ -7,7 +7,7 @@ import { unlockState } from '../../state/lock.js';
 import { findEntries, importEntry, removeEntry } from '../../state/state-entries.js';
 import { newState, readState, serializeState, writeState } from '../../state/state-file.js';
 import { defaultStatePath } from '../../state/state-path.js';
-import type { State } from '../../state/types.js';
+import type { State, StateEntry } from '../../state/types.js';
 import { sha256Hex, subscriptionKey } from '../../subscription.js';
 import { parseCommandArgs, stringFlag, type ParsedArgs } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
@@ -114,6 +114,8 @@ async function forgetSubscription(
       const resolved = resolveTemplate(endpoint, ctx.env);
       if (resolved.ok) matches = candidates.filter((entry) => entry.endpointSha256 === sha256Hex(resolved.value));
     }
+    const several = matches.length > 1;
+    if (several) matches = pickStale(matches, ctx.env, endpoint, statePath);
     const [entry] = matches;
     if (!entry) {
       throw new BiotSubsError(
@@ -121,9 +123,24 @@ async function forgetSubscription(
       );
     }
     await writeState(statePath, removeEntry(state, subscriptionKey(entry)), state);
-    ctx.stdout.write(`removed ${entityTypeName} ${actionName} ${maskEndpoint(entry.endpoint)} from ${statePath} (BioT was not called)\n`);
+    const which = several ? ' (the entry applied with earlier variable values)' : '';
+    ctx.stdout.write(`removed ${entityTypeName} ${actionName} ${maskEndpoint(entry.endpoint)}${which} from ${statePath} (BioT was not called)\n`);
     return 0;
   });
+}
+
+/**
+ * One template applied with different variable values leaves several entries (a changed variable
+ * blocks the old one's unsubscribe, and the plan says to forget it with `state rm`). The one to
+ * forget is the entry today's variables no longer rebuild: the other is the one just applied.
+ */
+function pickStale(matches: StateEntry[], env: CliContext['env'], endpoint: string, statePath: string): StateEntry[] {
+  const resolved = resolveTemplate(endpoint, env);
+  const stale = matches.filter((entry) => !resolved.ok || sha256Hex(resolved.value) !== entry.endpointSha256);
+  if (stale.length === 1) return stale;
+  throw new BiotSubsError(
+    `${matches.length} entries in ${statePath} have the endpoint ${maskEndpoint(endpoint)}, applied with different variable values; give the URL that was subscribed instead of the template to pick one`,
+  );
 }
 
 function statePathFrom(values: ParsedArgs['values']): string {
