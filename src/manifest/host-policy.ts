@@ -13,6 +13,8 @@ export interface HostPattern {
 }
 
 function normaliseHost(host: string): string | undefined {
+  // The URL parser would quietly drop a path or userinfo: a pattern is a host and nothing else.
+  if (host === '' || /[/?#@\\\s]/.test(host)) return undefined;
   const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   try {
     const url = new URL(`http://${bracketed}/`);

@@ -1,0 +1,26 @@
+import { parseManifest } from '../../src/manifest/parse-manifest.js';
+import type { Environment, Manifest } from '../../src/manifest/types.js';
+
+export const FILE = 'subs.yaml';
+
+/** Lines joined with newlines, with a final newline: positions are easy to read off. */
+export function yaml(...lines: string[]): string {
+  return `${lines.join('\n')}\n`;
+}
+
+/** Every problem as `line:col: message`. */
+export function problemsOf(text: string, env: Environment = {}): string[] {
+  const result = parseManifest(text, FILE, env);
+  return result.ok ? [] : result.problems.map((p) => `${p.location.line}:${p.location.col}: ${p.message}`);
+}
+
+export function manifestOf(text: string, env: Environment = {}): Manifest {
+  const result = parseManifest(text, FILE, env);
+  if (!result.ok) throw new Error(result.problems.map((p) => `${p.location.line}:${p.location.col}: ${p.message}`).join('\n'));
+  return result.manifest;
+}
+
+/** A manifest with one entry per given endpoint (patient _create), for endpoint rules. */
+export function withEndpoint(endpoint: string, policy: string[] = []): string {
+  return yaml('version: 1', ...policy, 'subscriptions:', '  - entityTypeName: patient', '    actionName: _create', `    endpoint: ${endpoint}`);
+}

@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../../src/catalog/catalog.js';
+import { parseManifest } from '../../src/manifest/parse-manifest.js';
+
+/** Pieces of manifests and of broken YAML, so random input reaches past the YAML parser. */
+const FRAGMENTS = [
+  'version: 1\n', 'subscriptions:\n', '  - ', 'entityTypeName: patient\n', '    actionName: _create\n',
+  '    actionNames: [_create, "*"]\n', '    endpoint: https://h.example/x\n', 'endpoint: ${A:-https://d.example}\n',
+  'endpoint: ${', 'policy: {allowedHosts: ["*.example"], allowHttp: true}\n', 'extraActions: {patient: [_x]}\n',
+  '&a ', '*a', '<<: ', '[', ']', '{', '}', ': ', '- ', '"', "'", '#', '\t', '\n', '---\n', '? ', '!!str ', '%YAML 1.1\n',
+  'https://u:p@h/x', '__proto__: 1\n', 'constructor: 1\n', '\u0000', '\uFEFF',
+];
+
+const yamlish = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((parts) => parts.join(''));
+
+describe('parseManifest on any input', () => {
+  it('never throws on arbitrary strings, and always explains a rejection', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), yamlish), fc.dictionary(fc.constantFrom('A', 'B'), fc.string()), (text, env) => {
+        const result = parseManifest(text, 'fuzz.yaml', env);
+        if (!result.ok) {
+          expect(result.problems.length).toBeGreaterThan(0);
+          for (const p of result.problems) {
+            expect(p.location.line).toBeGreaterThanOrEqual(1);
+            expect(p.location.col).toBeGreaterThanOrEqual(1);
+            expect(p.message.length).toBeGreaterThan(0);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('expands generated manifests to exactly their distinct triples, or names the duplicates', () => {
+    const entities = [...CATALOG.keys()];
+    const entry = fc.record({
+      entity: fc.constantFrom(...entities),
+      pick: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+      endpoint: fc.nat(2),
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 12 }), (entries) => {
+        const lines = ['version: 1', entries.length === 0 ? 'subscriptions: []' : 'subscriptions:'];
+        const expected: string[] = [];
+        for (const e of entries) {
+          const actions = CATALOG.get(e.entity) ?? [];
+          const names = e.pick.map((i) => actions[i % actions.length] ?? '_create');
+          lines.push(`  - entityTypeName: ${e.entity}`, `    actionNames: [${names.join(', ')}]`, `    endpoint: https://h.example/${e.endpoint}`);
+          for (const n of names) expected.push(`${e.entity} ${n} https://h.example/${e.endpoint}`);
+        }
+        const result = parseManifest(`${lines.join('\n')}\n`, 'gen.yaml', {});
+        const distinct = new Set(expected);
+        if (distinct.size === expected.length) {
+          expect(result.ok).toBe(true);
+          if (result.ok) expect(result.manifest.subscriptions.map((s) => `${s.entityTypeName} ${s.actionName} ${s.resolvedEndpoint}`)).toEqual(expected);
+        } else {
+          expect(result.ok).toBe(false);
+          if (!result.ok) {
+            expect(result.problems).toHaveLength(expected.length - distinct.size);
+            for (const p of result.problems) expect(p.message).toMatch(/is listed twice \(duplicate of line \d+:\d+\)$/);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_MANIFEST_BYTES } from '../../src/manifest/limits.js';
+import { manifestOf, problemsOf, yaml } from './helpers.js';
+
+describe('YAML', () => {
+  it('reports a syntax error at its line and column', () => {
+    expect(
+      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: patient', '    actionName: "_create', '    endpoint: https://h.example/x')),
+    ).toEqual(['6:1: YAML syntax error: Missing closing "quote']);
+    expect(problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: patient', '    actionName: _create: x'))).toEqual([
+      '4:17: YAML syntax error: Nested mappings are not allowed in compact mappings',
+    ]);
+  });
+
+  it('rejects a duplicate key at the second one, naming the first', () => {
+    expect(
+      problemsOf(
+        yaml(
+          'version: 1',
+          'subscriptions:',
+          '  - entityTypeName: patient',
+          '    actionName: _create',
+          '    endpoint: https://h.example/a',
+          '    endpoint: https://h.example/b',
+        ),
+      ),
+    ).toEqual(['6:5: duplicate key `endpoint` (first at line 5:5)']);
+    expect(problemsOf(yaml('version: 1', 'version: 1', 'subscriptions: []'))).toEqual(['2:1: duplicate key `version` (first at line 1:1)']);
+  });
+
+  it('rejects more than one document', () => {
+    expect(problemsOf(yaml('version: 1', 'subscriptions: []', '---', 'version: 1'))).toEqual([
+      '3:1: the manifest must be a single YAML document (remove this `---` and what follows)',
+    ]);
+  });
+
+  it('rejects tags it does not resolve', () => {
+    expect(problemsOf(yaml('version: 1', 'subscriptions: !!set {}'))).toEqual([
+      '2:16: YAML: Unresolved tag: tag:yaml.org,2002:set',
+      '2:22: `subscriptions` must be a list, not a mapping',
+    ]);
+  });
+
+  it('resolves aliases, reporting each where it is used', () => {
+    const entries = Array.from({ length: 150 }, (_, i) => [
+      '  - entityTypeName: patient',
+      `    actionName: ${i === 0 ? '&create _create' : '*create'}`,
+      `    endpoint: ${i === 0 ? '&hook https://h.example/' : '*hook'}`,
+    ]).flat();
+    // 150 uses of one anchor: more than yaml's own maxAliasCount default allows.
+    const text = yaml('version: 1', 'subscriptions:', ...entries);
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(149);
+    // The anchored node starts after its anchor; each alias is reported where it stands.
+    expect(problems[0]).toBe('7:17: `patient` `_create` → `https://h.example/` is listed twice (duplicate of line 4:25)');
+  });
+
+  it('resolves an aliased list of actions', () => {
+    const m = manifestOf(
+      yaml(
+        'version: 1',
+        'subscriptions:',
+        '  - entityTypeName: patient',
+        '    actionNames: &crud [_create, _update]',
+        '    endpoint: https://h.example/p',
+        '  - entityTypeName: caregiver',
+        '    actionNames: *crud',
+        '    endpoint: https://h.example/c',
+      ),
+    );
+    expect(m.subscriptions.map((s) => `${s.entityTypeName} ${s.actionName} ${s.location.line}:${s.location.col}`)).toEqual([
+      'patient _create 4:25',
+      'patient _update 4:34',
+      'caregiver _create 7:18',
+      'caregiver _update 7:18',
+    ]);
+  });
+
+  it('rejects an alias without anchor', () => {
+    expect(problemsOf(yaml('version: 1', 'subscriptions: *nope'))[0]).toBe('2:16: unknown alias `*nope` (no anchor `&nope` before it)');
+  });
+
+  it('rejects an alias bomb quickly', () => {
+    const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (let i = 1; i < 12; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array.from({ length: 10 }, () => `*${prev}`).join(', ')}]`);
+    }
+    const started = performance.now();
+    const problems = problemsOf(yaml('version: 1', ...levels, 'subscriptions: []'));
+    expect(performance.now() - started).toBeLessThan(1000);
+    // Reported at the alias (the 8th on the `e` line) where the expansion passes the bound.
+    expect(problems).toEqual(['6:36: aliases expand to more than 100000 YAML nodes (an alias bomb?); write the manifest out instead']);
+  });
+
+  it('rejects nesting deeper than 64 levels without recursing into it', () => {
+    expect(problemsOf(yaml('version: 1', `subscriptions: ${'['.repeat(100)}${']'.repeat(100)}`))).toEqual([
+      '2:80: the YAML is nested more than 64 levels deep',
+    ]);
+    // Deep enough to overflow the stack of a recursive composer.
+    const deep = problemsOf(`version: 1\nsubscriptions: ${'['.repeat(200_000)}`);
+    expect(deep[0]).toContain('nested more than 64 levels deep');
+  });
+
+  it('handles large mappings of unknown and duplicate keys in linear time', () => {
+    // yaml's own uniqueKeys check needs about a minute here (it compares each key with all before it).
+    const keys = Array.from({ length: 30_000 }, (_, i) => `k${i}: 1`);
+    const started = performance.now();
+    const problems = problemsOf(yaml('version: 1', ...keys, ...keys, 'subscriptions: []'));
+    expect(problems).toHaveLength(60_000);
+    expect(problems[30_000]).toBe('30002:1: duplicate key `k0` (first at line 2:1)');
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe('size', () => {
+  it('rejects text over 1 MiB before parsing it', () => {
+    const started = performance.now();
+    expect(problemsOf(`${'['.repeat(MAX_MANIFEST_BYTES)}x`)).toEqual([
+      '1:1: the manifest is 1048577 bytes; the limit is 1048576 bytes (1 MiB)',
+    ]);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('counts bytes, not characters', () => {
+    expect(problemsOf(`# ${'é'.repeat(MAX_MANIFEST_BYTES / 2)}\n`)[0]).toContain('the limit is 1048576 bytes');
+  });
+});
