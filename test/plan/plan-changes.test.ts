@@ -111,7 +111,7 @@ describe('planChanges', () => {
     );
     expect(plan.subscribes.map((op) => [op.ref.entityTypeName, op.ref.actionName, op.ref.endpoint, op.reason])).toEqual([
       ['patient', '_create', 'https://a.example.com/hook', 'new'],
-      ['patient', '_create', 'https://b.example.com/hook', 'uncertain'],
+      ['patient', '_update', 'https://a.example.com/hook', 'uncertain'],
     ]);
     expect(plan.unsubscribes.map((op) => op.reason)).toEqual(['uncertain']);
     expect(plan.unchanged).toHaveLength(1);
