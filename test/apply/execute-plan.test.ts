@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/apply/apply-plan.js';
+import { executePlan, type OperationRecorder, type SubscriptionCalls } from '../../src/apply/execute-plan.js';
+import type { CallOutcome } from '../../src/biot/types.js';
+import { planChanges } from '../../src/plan/plan-changes.js';
+import type { DesiredSubscription } from '../../src/manifest/types.js';
+import { readState } from '../../src/state/state-file.js';
+import type { State } from '../../src/state/types.js';
+import { sha256Hex, subscriptionKey, type SubscriptionTriple } from '../../src/subscription.js';
+import { testdir } from '../support/testdir.js';
+
+function want(entity: string, action: string, url: string): DesiredSubscription {
+  return {
+    entityTypeName: entity,
+    actionName: action,
+    endpoint: url,
+    endpointSha256: sha256Hex(url),
+    resolvedEndpoint: url,
+    variables: [],
+    location: { file: 'm.yaml', line: 1, col: 1 },
+  };
+}
+
+function stateOf(items: DesiredSubscription[]): State {
+  return {
+    version: 1,
+    lineage: '6f1d2c1e-1111-4222-8333-444455556666',
+    serial: 1,
+    target: 'http://127.0.0.1:1',
+    subscriptions: items.map(({ entityTypeName, actionName, endpoint, endpointSha256 }) => ({
+      entityTypeName,
+      actionName,
+      endpoint,
+      endpointSha256,
+      appliedAt: '2026-11-28T10:00:00.000Z',
+    })),
+  };
+}
+
+/** An in-memory BioT stand-in for the executor's ordering rules (the HTTP path has its own tests). */
+function fakeBiot(answer: (kind: string, t: SubscriptionTriple) => CallOutcome | Error = () => ({ kind: 'ok', status: 200 })) {
+  const calls: string[] = [];
+  const api: SubscriptionCalls = {
+    async subscribe(t) {
+      calls.push(`+${t.actionName}@${t.endpoint}`);
+      await new Promise((r) => setTimeout(r, 2));
+      const a = answer('subscribe', t);
+      if (a instanceof Error) throw a;
+      return a;
+    },
+    async unsubscribe(t) {
+      calls.push(`-${t.actionName}@${t.endpoint}`);
+      const a = answer('unsubscribe', t);
+      if (a instanceof Error) throw a;
+      return a;
+    },
+  };
+  return { api, calls };
+}
+
+const recorder: OperationRecorder = { intent: async () => 1, outcome: async () => undefined };
+const never = new AbortController().signal;
+
+function run(desired: DesiredSubscription[], applied: DesiredSubscription[], calls: SubscriptionCalls, stop = never) {
+  const plan = planChanges({
+    desired,
+    state: stateOf(applied),
+    manifestSha256: 'x',
+    env: {},
+    target: null,
+    resync: false,
+    maxDeletePercent: 100,
+    allowMassDelete: true,
+  });
+  const endpoints = new Map([...desired, ...applied].map((d) => [subscriptionKey(d), d.resolvedEndpoint]));
+  return executePlan({ plan, endpoints, calls, recorder, concurrency: 3, now: () => new Date(0), stop, cancel: never });
+}
+
+const oldHook = want('patient', '_create', 'https://old.example.com/h');
+const newHooks = ['_create', '_update', '_delete'].map((a) => want('patient', a, 'https://new.example.com/h'));
+
+describe('executePlan', () => {
+  it('sends every subscribe before any unsubscribe (make before break)', async () => {
+    const { api, calls } = fakeBiot();
+    const report = await run(newHooks, [oldHook], api);
+    expect(calls.slice(0, 3).every((c) => c.startsWith('+'))).toBe(true);
+    expect(calls[3]).toBe('-_create@https://old.example.com/h');
+    expect(report.results.map((r) => r.outcome.kind)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(report.interrupted).toBe(false);
+  });
+
+  it('sends no unsubscribe when a subscribe failed, and still runs the other subscribes', async () => {
+    const { api, calls } = fakeBiot((kind, t) =>
+      kind === 'subscribe' && t.actionName === '_update'
+        ? { kind: 'failed', changed: 'no', error: { status: 400, code: 'VALIDATION_ERROR', message: 'bad', traceId: 't1' } }
+        : { kind: 'ok', status: 200 },
+    );
+    const report = await run(newHooks, [oldHook], api);
+    expect(calls.filter((c) => c.startsWith('+'))).toHaveLength(3);
+    expect(calls.filter((c) => c.startsWith('-'))).toHaveLength(0);
+    const skipped = report.results.find((r) => r.operation.kind === 'unsubscribe');
+    expect(skipped?.outcome).toMatchObject({ kind: 'skipped' });
+  });
+
+  it('starts no call after stop, and reports the run as interrupted', async () => {
+    const stop = new AbortController();
+    const { api, calls } = fakeBiot((kind) => {
+      stop.abort();
+      return { kind: 'ok', status: 200 };
+    });
+    const many = Array.from({ length: 20 }, (_, i) => want('device', '_create', `https://h.example.com/${i}`));
+    const report = await run(many, [], api, stop.signal);
+    expect(report.interrupted).toBe(true);
+    expect(calls.length).toBeLessThanOrEqual(3); // only those already started (concurrency 3)
+    expect(report.results.filter((r) => r.outcome.kind === 'skipped').length).toBe(20 - calls.length);
+  });
+
+  it('turns a client that throws into an outcome of unknown effect', async () => {
+    const { api } = fakeBiot(() => new Error('socket hang up with secret-token-123'));
+    const report = await run([want('device', '_create', 'https://h.example.com/x')], [], api);
+    expect(report.results[0]?.outcome).toEqual({
+      kind: 'failed',
+      changed: 'unknown',
+      error: { message: 'unexpected error in the BioT client' },
+    });
+  });
+});
+
+describe('applyPlan', () => {
+  it('writes the state the outcomes imply and removes the journal', async () => {
+    const dir = await testdir();
+    const statePath = join(dir, 's.state.json');
+    const a = want('patient', '_create', 'https://a.example.com/h');
+    const b = want('patient', '_update', 'https://a.example.com/h');
+    const c = want('patient', '_delete', 'https://a.example.com/h');
+    const { api } = fakeBiot((kind, t) =>
+      t.actionName === '_update'
+        ? { kind: 'failed', changed: 'unknown', error: { message: 'timeout' } }
+        : t.actionName === '_delete'
+          ? { kind: 'failed', changed: 'no', error: { status: 403, message: 'forbidden' } }
+          : { kind: 'converged', status: 409 },
+    );
+    const plan = planChanges({
+      desired: [a, b, c],
+      state: null,
+      manifestSha256: 'x',
+      env: {},
+      target: 'http://127.0.0.1:9',
+      resync: false,
+      maxDeletePercent: 25,
+      allowMassDelete: false,
+    });
+    const endpoints = new Map([a, b, c].map((d) => [subscriptionKey(d), d.resolvedEndpoint]));
+    const { state } = await applyPlan({
+      plan,
+      state: null,
+      statePath,
+      target: 'http://127.0.0.1:9',
+      endpoints,
+      calls: api,
+      concurrency: 2,
+      stop: never,
+      cancel: never,
+    });
+    const onDisk = await readState(statePath);
+    expect(onDisk).toEqual(state);
+    expect(onDisk?.target).toBe('http://127.0.0.1:9');
+    // converged → applied; unknown → kept as uncertain; refused → absent.
+    expect(onDisk?.subscriptions.map((e) => [e.actionName, e.uncertain ?? false])).toEqual([
+      ['_create', false],
+      ['_update', true],
+    ]);
+    expect(existsSync(`${statePath}.journal`)).toBe(false);
+  });
+});
