@@ -27,7 +27,7 @@ describe('savedPlanMismatch', () => {
 
   it.each([
     ['lineage', { lineage: 'l2' }, 'lineage'],
-    ['serial', { serial: 5 }, 'serial 4, now 5'],
+    ['serial', { serial: 5 }, 'serial 5, now 4'],
     ['target', { target: 'https://other.example.com' }, 'another BioT environment'],
     ['manifest', { manifestSha256: 'm2' }, 'manifest changed'],
     ['resync', { resync: true }, '--resync'],
