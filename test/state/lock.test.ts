@@ -148,21 +148,30 @@ describe('unlockState', () => {
 });
 
 describe('processes racing for the lock', () => {
-  /** Starts `count` children that all try at the same moment; returns what each printed. */
+  /**
+   * Starts `count` children that all try at the same moment; once every one has said whether it
+   * won, closes their stdin (a winner holds the lock until then). Returns what each printed.
+   */
   async function race(bundle: string, path: string, count: number): Promise<string[]> {
-    const startAt = Date.now() + 700;
-    return Promise.all(
-      Array.from({ length: count }, async () => {
-        const child = spawn(process.execPath, [CHILD, 'lock', bundle, path, String(startAt), '800'], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-        const code = await new Promise((resolve) => child.once('exit', resolve));
-        expect(code).toBe(0);
-        return out.trim();
-      }),
+    const startAt = Date.now() + 500;
+    const children = Array.from({ length: count }, () =>
+      spawn(process.execPath, [CHILD, 'lock', bundle, path, String(startAt)], { stdio: ['pipe', 'pipe', 'inherit'] }),
     );
+    const said = children.map(
+      (child) =>
+        new Promise<string>((resolve) => {
+          let out = '';
+          child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+            out += chunk;
+            if (out.endsWith('\n')) resolve(out.trim());
+          });
+        }),
+    );
+    const exited = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    const results = await Promise.all(said);
+    for (const child of children) child.stdin.end();
+    expect(await Promise.all(exited)).toEqual(children.map(() => 0));
+    return results;
   }
 
   it('lets exactly one win, with or without a stale lock to take over', async () => {

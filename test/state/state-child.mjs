@@ -2,7 +2,7 @@
 // src/state until it is killed (crash tests) or reports whether it got the lock (race tests).
 //   node state-child.mjs write   BUNDLE STATE           rewrite the state forever
 //   node state-child.mjs journal BUNDLE STATE           journal calls forever, 8 at a time
-//   node state-child.mjs lock    BUNDLE STATE START_MS HOLD_MS
+//   node state-child.mjs lock    BUNDLE STATE START_MS   try at START_MS; a winner holds until stdin ends
 import { createHash } from 'node:crypto';
 
 const [mode, bundle, statePath, ...rest] = process.argv.slice(2);
@@ -55,12 +55,15 @@ if (mode === 'write') {
   };
   await Promise.all(Array.from({ length: 8 }, worker));
 } else if (mode === 'lock') {
-  const [startAt, hold] = rest.map(Number);
+  // Start together at START_MS; a winner holds the lock until the parent closes our stdin, so
+  // the outcome never depends on how long the others took to start.
+  const [startAt] = rest.map(Number);
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
   try {
     const lock = await state.acquireLock(statePath, 'race');
     process.stdout.write(`won${lock.warning ? ' (took over)' : ''}\n`);
-    await new Promise((resolve) => setTimeout(resolve, hold));
+    process.stdin.resume();
+    await new Promise((resolve) => process.stdin.once('end', resolve));
     await lock.release();
   } catch (error) {
     if (error.name !== 'LockHeldError') throw error;
