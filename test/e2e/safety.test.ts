@@ -187,6 +187,20 @@ describe('saved plans', () => {
     expect(callCounts(emu)).toMatchObject({ subscribe: 1, unsubscribe: 0 });
   });
 
+  it('a saved --resync plan is applied as saved, without repeating --resync', async () => {
+    const emu = await emulator();
+    const ws = await Workspace.create(manifestYaml(FOUR));
+    expectExit(await ws.reconcile(emu), 0);
+    emu.reset();
+    emu.hold({ entityTypeName: 'patient', actionName: '_create', endpoint: `${HOOKS}/patient` });
+    expectExit(await ws.run(['plan', '--resync', '--out', 'p.json']), 0);
+    const run = await ws.run(['reconcile', '--plan', 'p.json'], emulatorEnv(emu.url));
+    expectExit(run, 0);
+    expect(callCounts(emu)).toMatchObject({ subscribe: 4, unsubscribe: 0 });
+    expect(run.stdout).toMatch(/3 ok \(3 subscribed, 0 unsubscribed\), 1 converged/);
+    expect(held(emu)).toEqual(expectedKeys(FOUR));
+  });
+
   it('a missing or malformed saved plan is a clear error', async () => {
     const ws = await Workspace.create(manifestYaml(FOUR));
     let run = await ws.run(['reconcile', '--plan', 'nope.json', '--auto-approve']);
@@ -281,6 +295,19 @@ describe('plan outputs and exit codes', () => {
       // Markdown writes the mask as HTML entities, so it cannot turn into emphasis.
       expect(run.stdout).toContain(format === 'markdown' ? 'code&#61;&#42;&#42;&#42;' : 'code=***');
     }
+  });
+});
+
+describe('reconcile --format json', () => {
+  it('keeps stdout one JSON document (the plan); the report goes to stderr', async () => {
+    const emu = await emulator();
+    const ws = await Workspace.create(manifestYaml(FOUR));
+    const run = await ws.reconcile(emu, ['--format', 'json']);
+    expectExit(run, 0);
+    const plan = expectValidPlanJson(run.stdout);
+    expect(plan.summary).toMatchObject({ subscribe: 4 });
+    expect(run.stderr).toMatch(/Reconcile finished after [\d.]+ s: 4 ok/);
+    expect(callCounts(emu)).toMatchObject({ subscribe: 4, unsubscribe: 0 });
   });
 });
 

@@ -51,6 +51,8 @@ export async function runReconcile(argv: readonly string[], ctx: CliContext): Pr
   const dryRun = values['dry-run'] === true;
   const savedPath = stringFlag(values, 'plan');
   const saved = savedPath === undefined ? null : await loadSavedPlan(savedPath);
+  // A saved plan is applied as it was made: a `plan --resync --out` plan needs no --resync again.
+  if (saved?.resync) request.resync = true;
 
   // A rejected manifest stops the run before the lock, the state or the network are touched.
   const manifest = await loadManifestOrFail(request.manifestPath, ctx.env);
@@ -113,7 +115,9 @@ export async function runReconcile(argv: readonly string[], ctx: CliContext): Pr
         onResult: progress.onResult,
       });
       progress.end();
-      ctx.stdout.write(renderApplyReport(report, { color: shouldColor(ctx.stdout, ctx.env) }));
+      // With --format json, stdout stays one JSON document (the plan): the report goes to stderr.
+      const out = request.format === 'json' ? ctx.stderr : ctx.stdout;
+      out.write(renderApplyReport(report, { color: shouldColor(out, ctx.env) }));
       return report.interrupted || !report.results.every((r) => isSuccess(r.outcome)) ? 1 : 0;
     } finally {
       interrupts.dispose();
