@@ -44,6 +44,15 @@ export function emptyStats(): EmulatorStats {
   };
 }
 
+/** A dispatcher call as received, without its Authorization header: what a client really sent. */
+export interface RecordedCall {
+  path: string;
+  contentType: string | null;
+  traceparent: string | null;
+  /** The body as sent: parsed JSON when it parses, else the raw text. */
+  body: unknown;
+}
+
 /** What every route handler shares: the emulated BioT's memory and its knobs. */
 export interface EmulatorContext {
   options: ResolvedEmulatorOptions;
@@ -52,6 +61,8 @@ export interface EmulatorContext {
   faults: FaultPicker;
   window: SlidingWindow | null;
   stats: EmulatorStats;
+  /** The most recent dispatcher calls, oldest first (bounded). */
+  calls: RecordedCall[];
   now(): number;
   /** Resolves false instead of waiting when the emulator is closing. */
   sleep(ms: number): Promise<boolean>;

@@ -1,10 +1,11 @@
 import type { SubscriptionTriple } from '../subscription.js';
-import type { EmulatorContext, EmulatorRequest } from './context.js';
+import type { EmulatorContext, EmulatorRequest, RecordedCall } from './context.js';
 import { isLostFault, slowMs, type LostFault } from './faults.js';
 import { dropConnection, errorBody, isJsonContentType, parseObject, sendJson } from './http-io.js';
 
 const SERVICE = 'dispatcher';
 const FIELDS = ['entityTypeName', 'actionName', 'endpoint'] as const;
+const MAX_RECORDED = 1000;
 
 export type DispatcherKind = 'subscribe' | 'unsubscribe';
 
@@ -19,6 +20,7 @@ export function dispatcherRoute(kind: DispatcherKind) {
   return async (ctx: EmulatorContext, r: EmulatorRequest): Promise<void> => {
     if (kind === 'subscribe') ctx.stats.subscribeCalls += 1;
     else ctx.stats.unsubscribeCalls += 1;
+    record(ctx.calls, r);
 
     if (ctx.options.latencyMs > 0 && !(await ctx.sleep(ctx.options.latencyMs))) return;
 
@@ -60,6 +62,21 @@ export function dispatcherRoute(kind: DispatcherKind) {
     }
     sendJson(r.res, 404, errorBody(SERVICE, 'SUBSCRIPTION_NOT_FOUND', `no subscription to ${triple.entityTypeName} ${triple.actionName} with this endpoint`, r.traceId));
   };
+}
+
+function record(calls: RecordedCall[], r: EmulatorRequest): void {
+  const header = (name: string): string | null => {
+    const value = r.req.headers[name];
+    return typeof value === 'string' ? value : null;
+  };
+  let body: unknown = r.body;
+  try {
+    body = JSON.parse(r.body);
+  } catch {
+    // Kept as text: a malformed body is worth seeing too.
+  }
+  calls.push({ path: r.path, contentType: header('content-type'), traceparent: header('traceparent'), body });
+  if (calls.length > MAX_RECORDED) calls.shift();
 }
 
 /** Token, content type and body; answers the error and returns null when one is wrong. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SubscriptionTriple } from '../subscription.js';
 import { serviceAccessToken, refreshToken, userLogin } from './auth-routes.js';
-import { emptyStats, type EmulatorContext, type EmulatorStats, type RouteHandler } from './context.js';
+import { emptyStats, type EmulatorContext, type EmulatorStats, type RecordedCall, type RouteHandler } from './context.js';
 import { dispatcherRoute } from './dispatcher-routes.js';
 import { FaultPicker } from './faults.js';
 import { errorBody, readBody, sendJson, traceIdOf } from './http-io.js';
@@ -21,7 +21,9 @@ export interface RunningEmulator {
   /** What it holds, sorted by entity, action, endpoint. */
   subscriptions(): SubscriptionTriple[];
   stats(): EmulatorStats;
-  /** Forgets subscriptions, tokens, queued faults, counters and the rate window. */
+  /** The last 1000 dispatcher calls as received (Authorization header left out), oldest first. */
+  calls(): RecordedCall[];
+  /** Forgets subscriptions, tokens, queued faults, counters, recorded calls and the rate window. */
   reset(): void;
   /** The next dispatcher calls, in order, get these faults (before any random ones). */
   queueFaults(...faults: Fault[]): void;
@@ -57,6 +59,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults: new FaultPicker(mulberry32(resolved.seed), resolved.failRate, resolved.lostResponseRate),
     window: resolved.rateLimit === null ? null : new SlidingWindow(resolved.rateLimit),
     stats: emptyStats(),
+    calls: [],
     now: () => Date.now(),
     sleep: (ms) => delay(ms, true, { signal: closing.signal }).catch(() => false),
   };
@@ -89,12 +92,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }),
     subscriptions: () => ctx.store.list(),
     stats: () => structuredClone(ctx.stats),
+    calls: () => structuredClone(ctx.calls),
     reset: () => {
       ctx.store.clear();
       ctx.tokens.clear();
       ctx.faults.clear();
       ctx.window?.reset();
       ctx.stats = emptyStats();
+      ctx.calls = [];
     },
     queueFaults: (...faults) => ctx.faults.enqueue(faults),
     expireTokens: () => ctx.tokens.expireAllAccess(),

@@ -143,6 +143,17 @@ describe('robustness', () => {
     expect(answer.body?.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it('records dispatcher calls as received, without the Authorization header', async () => {
+    const token = await serviceToken(emu.url);
+    await post(`${emu.url}${SUBSCRIBE}`, triple(), { ...bearer(token), traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    await post(`${emu.url}${UNSUBSCRIBE}`, '{oops', bearer(token));
+    expect(emu.calls()).toEqual([
+      { path: SUBSCRIBE, contentType: 'application/json', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', body: triple() },
+      { path: UNSUBSCRIBE, contentType: 'application/json', traceparent: null, body: '{oops' },
+    ]);
+    expect(JSON.stringify(emu.calls())).not.toContain(token);
+  });
+
   it('counts requests by path', async () => {
     await serviceToken(emu.url);
     await post(`${emu.url}${SUBSCRIBE}`, triple());
