@@ -1,0 +1,200 @@
+/** How a call that went through the limiter ended, as far as pacing is concerned. */
+export type PacingResult = 'ok' | 'throttled' | 'failed';
+
+export interface RateControlOptions {
+  /** Most calls in flight at once (the executor's --concurrency). */
+  maxInFlight: number;
+  /** --rate: a hard ceiling in requests per second. Without it the ceiling is found from 429s. */
+  maxRate?: number;
+  /**
+   * Requests per second at start when no --rate is given; grows until the first 429. Default 40:
+   * above what 4 workers reach at BioT's usual latency, low enough that the first second does
+   * not flood a limit that is not known yet.
+   */
+  initialRate?: number;
+  /**
+   * Multiplicative decrease on a 429. Default 0.9: the rate saw-tooths between 0.9 and 1 times
+   * the limit (~95% on average), and the cut starts from the rate the server let through, so
+   * one cut already lands below the limit.
+   */
+  decrease?: number;
+  /** Window of the send-rate estimate, and the least time between two decreases. Default 1000. */
+  windowMs?: number;
+  /** The rate is never cut below this. Default 1. */
+  minRate?: number;
+}
+
+/** Calls in the window needed before the measured rate is trusted over the allowance. */
+const MIN_SAMPLES = 10;
+
+export interface RateControlSnapshot {
+  rate: number;
+  inFlightLimit: number;
+  inFlight: number;
+  slowStart: boolean;
+}
+
+/**
+ * Pacing by rate and by concurrency, adapted by AIMD on 429s. Pure: the caller passes the time.
+ *
+ * - A token bucket (burst of 2, so a timer firing late does not lose time) paces sends at `rate`.
+ * - Slow start: until the first 429 the rate grows by one per success (doubling about every
+ *   second), so a limit is found quickly without a first burst that fills a server's window.
+ * - On a 429: rate and in-flight limit are cut at once, the rate to `decrease` times the rate the
+ *   server let through over the last window (our own send times, less those answered 429), at
+ *   most once per window and only for calls sent after the previous cut: the 429s of one burst
+ *   are one signal, not many.
+ * - Then additive increase: the rate grows by ~5% of the cut rate per second of successes, the
+ *   in-flight limit by one per limit's worth of successes.
+ * - The rate never grows past twice what was recently sent: a rate unused (the server is slow and
+ *   concurrency binds) must not become a burst later.
+ * Pacing by rate, not only by calls in flight, is what holds a rate limit when BioT answers fast.
+ */
+export class RateControl {
+  readonly #maxInFlight: number;
+  readonly #maxRate: number;
+  readonly #initialRate: number;
+  readonly #decrease: number;
+  readonly #windowMs: number;
+  readonly #minRate: number;
+  #rate: number;
+  #inFlightLimit: number;
+  #inFlight = 0;
+  #tokens = 1;
+  #refilledAt: number;
+  /** Send times of recent calls; `throttled` once answered 429. */
+  readonly #sends: Array<{ at: number; throttled: boolean }> = [];
+  #firstSendAt: number | null = null;
+  #lastCutAt = Number.NEGATIVE_INFINITY;
+  #slowStart: boolean;
+  /** The rate the server let through at the last cut: where its limit was found. */
+  #ceiling = 0;
+
+  constructor(options: RateControlOptions, now: number) {
+    this.#maxInFlight = Math.max(1, Math.floor(options.maxInFlight));
+    this.#maxRate = options.maxRate ?? Number.POSITIVE_INFINITY;
+    this.#initialRate = options.initialRate ?? 40;
+    this.#decrease = options.decrease ?? 0.9;
+    this.#windowMs = options.windowMs ?? 1000;
+    this.#minRate = Math.min(options.minRate ?? 1, this.#maxRate);
+    // A given --rate is the user's own ceiling: start there rather than slow-start below it.
+    this.#slowStart = options.maxRate === undefined;
+    this.#rate = options.maxRate ?? this.#initialRate;
+    this.#inFlightLimit = this.#maxInFlight;
+    this.#refilledAt = now;
+  }
+
+  /** 0 when a call may be sent now, else how long to wait; Infinity until a call in flight ends. */
+  waitMs(now: number): number {
+    if (this.#inFlight >= Math.floor(this.#inFlightLimit)) return Number.POSITIVE_INFINITY;
+    this.#refill(now);
+    const forToken = this.#tokens >= 1 - 1e-9 ? 0 : Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
+    return Math.max(forToken, this.#waitForWindow(now));
+  }
+
+  /**
+   * No more than `rate` calls let through in any window, counted as a sliding-window limiter
+   * counts them: after an overshoot (the first 429 of a run) the window is still full at the
+   * server, and calls sent before enough old ones leave it would only collect 429s.
+   */
+  #waitForWindow(now: number): number {
+    this.#prune(now);
+    const budget = Math.max(1, Math.floor((this.#rate * this.#windowMs) / 1000));
+    const accepted = this.#sends.filter((s) => !s.throttled);
+    if (accepted.length < budget) return 0;
+    const leaving = accepted[accepted.length - budget];
+    return leaving === undefined ? 0 : Math.max(1, Math.ceil(leaving.at + this.#windowMs - now));
+  }
+
+  onSend(now: number): void {
+    this.#refill(now);
+    this.#tokens -= 1;
+    this.#inFlight += 1;
+    this.#sends.push({ at: now, throttled: false });
+    this.#firstSendAt ??= now;
+  }
+
+  /** Records how a call sent at `sentAt` ended; true when it cut the rate. */
+  onDone(now: number, sentAt: number, result: PacingResult): boolean {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (result === 'throttled') {
+      const sent = this.#sends.find((s) => s.at === sentAt && !s.throttled);
+      if (sent) sent.throttled = true;
+      return this.#maybeCut(now, sentAt);
+    }
+    if (result === 'ok') this.#increase(now);
+    return false;
+  }
+
+  /** Requests per second sent lately, from our own send times. */
+  measuredRate(now: number): number {
+    this.#prune(now);
+    if (this.#firstSendAt === null) return 0;
+    // Early in a run the window is not full yet: divide by the time actually covered.
+    const spanMs = Math.min(this.#windowMs, Math.max(100, now - this.#firstSendAt));
+    return (this.#sends.length * 1000) / spanMs;
+  }
+
+  /**
+   * Calls per second the server let through over the last full window: our send times, less
+   * those answered 429. A limit is counted per window, so what got through in one is the best
+   * guess of the limit, even early in a run.
+   */
+  acceptedRate(now: number): number {
+    this.#prune(now);
+    return (this.#sends.filter((s) => !s.throttled).length * 1000) / this.#windowMs;
+  }
+
+  snapshot(): RateControlSnapshot {
+    return { rate: this.#rate, inFlightLimit: Math.floor(this.#inFlightLimit), inFlight: this.#inFlight, slowStart: this.#slowStart };
+  }
+
+  #maybeCut(now: number, sentAt: number): boolean {
+    if (sentAt < this.#lastCutAt || now - this.#lastCutAt < this.#windowMs) return false;
+    this.#refill(now);
+    // A handful of calls says little about a limit (one 429 on a first call would measure ~0/s):
+    // then cut the allowance itself.
+    const accepted = this.acceptedRate(now);
+    const basis = this.#sends.length >= MIN_SAMPLES ? Math.min(this.#rate, accepted) : this.#rate;
+    this.#ceiling = basis;
+    this.#rate = clamp(this.#decrease * basis, this.#minRate, this.#maxRate);
+    this.#inFlightLimit = Math.max(1, this.#inFlightLimit * this.#decrease);
+    this.#slowStart = false;
+    this.#tokens = 0;
+    this.#lastCutAt = now;
+    return true;
+  }
+
+  #increase(now: number): void {
+    this.#refill(now);
+    const step = this.#slowStart ? 1 : this.#increasePerSecond() / this.#rate;
+    // Grow only while the rate is in use: never past twice what was sent lately.
+    const ceiling = Math.max(this.#initialRate, 2 * this.measuredRate(now));
+    if (this.#rate < ceiling) this.#rate = Math.min(this.#maxRate, ceiling, this.#rate + step);
+    this.#inFlightLimit = Math.min(this.#maxInFlight, this.#inFlightLimit + 1 / this.#inFlightLimit);
+  }
+
+  /**
+   * Additive increase, in requests/s gained per second of successes: back to just under the
+   * limit found (97% of it) in about a second, then probing past it five times slower, so a
+   * 429 comes every few seconds rather than every cycle of a fast saw-tooth.
+   */
+  #increasePerSecond(): number {
+    const share = this.#rate < 0.97 * this.#ceiling ? 0.05 : 0.01;
+    return Math.max(0.5, share * this.#ceiling);
+  }
+
+  #prune(now: number): void {
+    while (this.#sends.length > 0 && (this.#sends[0]?.at ?? now) <= now - this.#windowMs) this.#sends.shift();
+  }
+
+  #refill(now: number): void {
+    const elapsed = Math.max(0, now - this.#refilledAt);
+    this.#tokens = Math.min(2, this.#tokens + (elapsed * this.#rate) / 1000);
+    this.#refilledAt = now;
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}

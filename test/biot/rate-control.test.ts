@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { RateControl } from '../../src/biot/rate-control.js';
+
+/** Sends one call at `now` and ends it `after` ms later with `result`. */
+function call(ctl: RateControl, now: number, after: number, result: 'ok' | 'throttled' | 'failed'): boolean {
+  ctl.onSend(now);
+  return ctl.onDone(now + after, now, result);
+}
+
+describe('RateControl pacing', () => {
+  it('paces sends at --rate with a burst of at most 2', () => {
+    const ctl = new RateControl({ maxInFlight: 100, maxRate: 10 }, 0);
+    let now = 0;
+    const sends: number[] = [];
+    while (now <= 2000) {
+      const wait = ctl.waitMs(now);
+      if (wait === 0) {
+        ctl.onSend(now);
+        sends.push(now);
+      } else now += wait;
+    }
+    expect(sends.length).toBeGreaterThanOrEqual(20);
+    expect(sends.length).toBeLessThanOrEqual(22);
+    expect(sends.filter((t) => t < 1000).length).toBeLessThanOrEqual(11);
+  });
+
+  it('blocks at the in-flight limit until a call ends', () => {
+    const ctl = new RateControl({ maxInFlight: 2, maxRate: 1000 }, 0);
+    ctl.onSend(0);
+    ctl.onSend(0);
+    expect(ctl.waitMs(10)).toBe(Number.POSITIVE_INFINITY);
+    ctl.onDone(10, 0, 'ok');
+    expect(ctl.waitMs(10)).toBe(0);
+  });
+
+  it('slow-starts: the rate grows by one per success until the first 429', () => {
+    const ctl = new RateControl({ maxInFlight: 16 }, 0);
+    expect(ctl.snapshot()).toMatchObject({ rate: 40, slowStart: true });
+    for (let i = 0; i < 5; i += 1) call(ctl, i * 10, 1, 'ok');
+    const before = ctl.snapshot().rate;
+    for (let i = 5; i < 15; i += 1) call(ctl, i * 10, 1, 'ok');
+    expect(ctl.snapshot().rate).toBe(before + 10);
+  });
+
+  it('does not grow a rate that is not used', () => {
+    const ctl = new RateControl({ maxInFlight: 4 }, 0);
+    // One call every 500 ms: about 2/s sent, far below 40/s allowed.
+    for (let i = 0; i < 40; i += 1) call(ctl, i * 500, 100, 'ok');
+    expect(ctl.snapshot().rate).toBe(40);
+  });
+});
+
+describe('RateControl AIMD', () => {
+  it('cuts rate and in-flight limit at once on a 429, to 0.9x the rate the server let through', () => {
+    const ctl = new RateControl({ maxInFlight: 10, maxRate: 100 }, 0);
+    for (let i = 0; i < 50; i += 1) call(ctl, i * 20, 1, 'ok'); // 50/s for a second
+    expect(call(ctl, 1000, 1, 'throttled')).toBe(true);
+    const { rate, inFlightLimit, slowStart } = ctl.snapshot();
+    // 49 calls let through in the last second: the one at 0 ms has left the window, the 429'd one does not count.
+    expect(rate).toBeCloseTo(0.9 * 49, 5);
+    expect(inFlightLimit).toBe(9);
+    expect(slowStart).toBe(false);
+  });
+
+  it('counts the 429s of one burst once: calls sent before the cut, or within a window of it, do not cut again', () => {
+    const ctl = new RateControl({ maxInFlight: 10, maxRate: 100 }, 0);
+    for (let i = 0; i < 50; i += 1) call(ctl, i * 20, 1, 'ok');
+    for (let i = 0; i < 5; i += 1) ctl.onSend(1000);
+    expect(ctl.onDone(1001, 1000, 'throttled')).toBe(true);
+    const afterCut = ctl.snapshot().rate;
+    expect(ctl.onDone(1002, 1000, 'throttled')).toBe(false); // sent before the cut
+    expect(call(ctl, 1500, 1, 'throttled')).toBe(false); // within a window of the cut
+    expect(ctl.snapshot().rate).toBe(afterCut);
+    expect(call(ctl, 2100, 1, 'throttled')).toBe(true);
+    expect(ctl.snapshot().rate).toBeLessThan(afterCut);
+  });
+
+  it('raises the rate slowly after a cut (additive increase) and never past --rate', () => {
+    const ctl = new RateControl({ maxInFlight: 10, maxRate: 60 }, 0);
+    for (let i = 0; i < 60; i += 1) call(ctl, i * 16, 1, 'ok');
+    call(ctl, 1000, 1, 'throttled');
+    const cut = ctl.snapshot().rate;
+    let now = 1000;
+    for (let i = 0; i < Math.round(cut); i += 1) {
+      now += 1000 / cut;
+      call(ctl, now, 1, 'ok');
+    }
+    const oneSecondLater = ctl.snapshot().rate;
+    expect(oneSecondLater - cut).toBeGreaterThan(1);
+    expect(oneSecondLater - cut).toBeLessThan(5);
+    for (let i = 0; i < 5000; i += 1) call(ctl, (now += 10), 1, 'ok');
+    expect(ctl.snapshot().rate).toBe(60);
+    expect(ctl.snapshot().inFlightLimit).toBe(10);
+  });
+
+  it('with few calls to go by, cuts the allowance rather than the near-zero measured rate', () => {
+    const ctl = new RateControl({ maxInFlight: 4 }, 0);
+    expect(call(ctl, 0, 5, 'throttled')).toBe(true);
+    expect(ctl.snapshot().rate).toBeCloseTo(36, 5);
+  });
+
+  it('after a cut, waits for old calls to leave the window rather than send into a full one', () => {
+    const ctl = new RateControl({ maxInFlight: 16 }, 0);
+    for (let i = 0; i < 40; i += 1) call(ctl, i * 25, 1, 'ok');
+    call(ctl, 1000, 1, 'throttled');
+    // 39 calls let through in the last second, now allowed 35: the 5 oldest (25..125 ms) must leave first.
+    expect(ctl.snapshot().rate).toBeCloseTo(0.9 * 39, 5);
+    expect(ctl.waitMs(1001)).toBe(124);
+  });
+
+  it('does not change the rate on other failures', () => {
+    const ctl = new RateControl({ maxInFlight: 4 }, 0);
+    call(ctl, 0, 1, 'failed');
+    expect(ctl.snapshot()).toMatchObject({ rate: 40, inFlightLimit: 4 });
+  });
+});
+
+interface SimulationResult {
+  throughput: number;
+  rejectedShare: number;
+}
+
+/**
+ * Virtual-time run of `workers` callers against a server that accepts `limit` calls per sliding
+ * second and answers 429 with Retry-After 1 s past it, as the emulator does. Timers fire 1 ms
+ * late, as Node's do.
+ */
+function simulate(limit: number, workers: number, latencyMs: number, durationMs: number): SimulationResult {
+  const ctl = new RateControl({ maxInFlight: workers }, 0);
+  const accepted: number[] = [];
+  const idleUntil: number[] = Array.from({ length: workers }, () => 0);
+  const busy: boolean[] = Array.from({ length: workers }, () => false);
+  let inflight: Array<{ at: number; sentAt: number; worker: number; throttled: boolean }> = [];
+  let ok = 0;
+  let rejected = 0;
+  let now = 0;
+  while (now < durationMs) {
+    for (const done of inflight.filter((c) => c.at <= now)) {
+      ctl.onDone(done.at, done.sentAt, done.throttled ? 'throttled' : 'ok');
+      busy[done.worker] = false;
+      idleUntil[done.worker] = done.at + (done.throttled ? 1000 : 0);
+      if (done.throttled) rejected += 1;
+      else ok += 1;
+    }
+    inflight = inflight.filter((c) => c.at > now);
+    let wait = Number.POSITIVE_INFINITY;
+    for (let w = 0; w < workers; w += 1) {
+      if (busy[w] || (idleUntil[w] ?? 0) > now) continue;
+      wait = ctl.waitMs(now);
+      if (wait !== 0) break;
+      ctl.onSend(now);
+      while (accepted.length > 0 && (accepted[0] ?? 0) <= now - 1000) accepted.shift();
+      const throttled = accepted.length >= limit;
+      if (!throttled) accepted.push(now);
+      busy[w] = true;
+      inflight.push({ at: now + latencyMs, sentAt: now, worker: w, throttled });
+    }
+    const next = [
+      ...inflight.map((c) => c.at),
+      ...idleUntil.filter((t, w) => !busy[w] && t > now),
+      Number.isFinite(wait) && wait > 0 ? now + wait + 1 : Number.POSITIVE_INFINITY,
+    ];
+    now = Math.max(now + 0.01, Math.min(...next));
+  }
+  return { throughput: ok / (durationMs / 1000), rejectedShare: rejected / (ok + rejected) };
+}
+
+describe('RateControl against a rate-limited server (simulated)', () => {
+  it.each([
+    [80, 16, 1],
+    [80, 16, 40],
+    [80, 4, 1],
+    [20, 8, 1],
+    [300, 32, 2],
+  ])('limit %i/s, %i workers, %i ms latency, 30 s: at least 90 percent of the limit, at most 2 percent answered 429', (limit, workers, latency) => {
+    const { throughput, rejectedShare } = simulate(limit, workers, latency, 30_000);
+    expect(throughput).toBeGreaterThanOrEqual(0.9 * limit);
+    expect(throughput).toBeLessThanOrEqual(limit);
+    expect(rejectedShare).toBeLessThanOrEqual(0.02);
+  });
+
+  it('the benchmark case over a short run (80/s, 16 workers, 5 s): slow start included, at least 85 percent', () => {
+    const { throughput, rejectedShare } = simulate(80, 16, 1, 5_000);
+    expect(throughput).toBeGreaterThanOrEqual(0.85 * 80);
+    expect(rejectedShare).toBeLessThanOrEqual(0.02);
+  });
+});
