@@ -20,12 +20,24 @@ export type CallOutcome =
 
 /** Events the client reports for progress and benchmarks; never carry secrets. */
 export type ClientEvent =
-  | { kind: 'retry'; attempt: number; delayMs: number; reason: string }
+  /** Attempt `attempt` (1-based) of `call` failed for `reason`; the next starts in `delayMs`. */
+  | { kind: 'retry'; attempt: number; delayMs: number; reason: string; call: 'subscribe' | 'unsubscribe' | 'login' }
+  /** A 429 cut the pace: now at most `rate` requests/s and `inFlight` calls at once. */
   | { kind: 'throttled'; rate: number; inFlight: number }
-  | { kind: 'token'; mode: Credentials['kind'] };
+  /** A new access token was obtained by a full login or a refresh. */
+  | { kind: 'token'; mode: Credentials['kind']; how: 'login' | 'refresh' };
 
 export interface BiotClientStats {
+  /** HTTP requests sent: every attempt, logins and refreshes included. */
   requests: number;
+  /** Attempts repeated after a retryable failure (401 re-sends not included). */
   retries: number;
+  /** Answers 429 received. */
   throttled: number;
+  /** Access tokens obtained by a full login, and by a refresh. */
+  logins: number;
+  refreshes: number;
+  /** The pace now: requests per second and calls in flight allowed. */
+  rate: number;
+  inFlightLimit: number;
 }
