@@ -1,6 +1,6 @@
 /** Small helpers for writing problem messages. */
 
-const MAX_SHOWN = 60;
+const MAX_SHOWN = 200;
 
 /**
  * A name or value from the manifest as `code`: control characters escaped and long text cut,
