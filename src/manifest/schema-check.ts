@@ -63,11 +63,11 @@ function pointerSegments(pointer: string): string[] {
 function report(error: ErrorObject, path: string[], root: ParsedNode | null, tree: YamlTree, problems: ProblemCollector): void {
   const { node, pair } = tree.at(root, path);
   const params = error.params as Record<string, unknown>;
-  const where = (n: ParsedNode | null | undefined): number => offsetOf(n, pair) ?? offsetOf(node, pair) ?? 0;
-  const keyAt = (key: unknown): number => {
+  const at = offsetOf(node, pair) ?? 0;
+  const keyAt = (key: string): number => {
     const target = tree.deref(node);
-    const found = isMap(target) && typeof key === 'string' ? tree.pair(target, key) : undefined;
-    return found ? found.key.range[0] : where(node);
+    const found = isMap(target) ? tree.pair(target, key) : undefined;
+    return found ? found.key.range[0] : at;
   };
   const name = label(path);
 
@@ -81,13 +81,13 @@ function report(error: ErrorObject, path: string[], root: ParsedNode | null, tre
       if (typeof error.propertyName === 'string') {
         problems.addAt(keyAt(error.propertyName), `${code(error.propertyName)} is not an entity type name (such as \`patient\`)`);
       } else {
-        problems.addAt(where(node), patternMessage(path, name, tree.deref(node)));
+        problems.addAt(at, patternMessage(path, name, tree.deref(node)));
       }
       return;
     case 'required': {
       const missing = String(params['missingProperty']);
       const hint = missing === 'version' ? ' (add `version: 1`)' : '';
-      problems.addAt(where(node), `${path.length === 0 ? 'the manifest has' : `${name} has`} no \`${missing}\`${hint}`);
+      problems.addAt(at, `${path.length === 0 ? 'the manifest has' : `${name} has`} no \`${missing}\`${hint}`);
       return;
     }
     case 'oneOf': {
@@ -98,23 +98,23 @@ function report(error: ErrorObject, path: string[], root: ParsedNode | null, tre
           .map((k) => tree.pair(target, k)?.key.range[0])
           .filter((o): o is number => o !== undefined)
           .sort((a, b) => b - a)[0];
-        problems.addAt(second ?? where(node), 'give `actionName` or `actionNames`, not both');
+        problems.addAt(second ?? at, 'give `actionName` or `actionNames`, not both');
       } else {
-        problems.addAt(where(node), 'give `actionName` (one action) or `actionNames` (a list of actions)');
+        problems.addAt(at, 'give `actionName` (one action) or `actionNames` (a list of actions)');
       }
       return;
     }
     case 'type':
-      problems.addAt(where(node), typeMessage(path, name, String(params['type']), tree.deref(node)));
+      problems.addAt(at, typeMessage(path, name, String(params['type']), tree.deref(node)));
       return;
     case 'const':
-      problems.addAt(where(node), `${name} must be 1`);
+      problems.addAt(at, `${name} must be 1`);
       return;
     case 'minItems':
-      problems.addAt(where(node), `${name} must list at least one action`);
+      problems.addAt(at, `${name} must list at least one action`);
       return;
     default:
-      problems.addAt(where(node), `${name} ${error.message ?? 'is not valid'}`);
+      problems.addAt(at, `${name} ${error.message ?? 'is not valid'}`);
   }
 }
 

@@ -56,6 +56,8 @@ export function toData(doc: Document.Parsed, problems: ProblemCollector): YamlDa
     let firstKeys: Map<string, ParsedNode> | undefined;
     for (const { key: keyNode, value } of map.items) {
       const key = keyString(keyNode);
+      // A key may carry an anchor too (`&k name: ...`); an alias to it stands for the name.
+      if (key !== undefined && keyNode.anchor) anchor(keyNode, key, 1);
       if (key === undefined) {
         problems.addAt(keyNode.range[0], mergeKeyOr(keyNode, 'keys must be plain names, not collections, aliases or tagged values'));
         convert(value);
@@ -96,12 +98,15 @@ export function toData(doc: Document.Parsed, problems: ProblemCollector): YamlDa
       value = convertMap(node);
     }
     // Registered after the node's content: an alias inside its own anchor is unknown, not a loop.
-    if (node.anchor) {
-      anchors.set(node.anchor, node);
-      anchoredValues.set(node, value);
-      anchoredSizes.set(node, nodes - before);
-    }
+    if (node.anchor) anchor(node, value, nodes - before);
     return value;
+  }
+
+  function anchor(node: ParsedNode, value: unknown, size: number): void {
+    if (!node.anchor) return;
+    anchors.set(node.anchor, node);
+    anchoredValues.set(node, value);
+    anchoredSizes.set(node, size);
   }
 
   try {

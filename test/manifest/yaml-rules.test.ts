@@ -127,3 +127,20 @@ describe('size', () => {
     expect(problemsOf(`# ${'é'.repeat(MAX_MANIFEST_BYTES / 2)}\n`)[0]).toContain('the limit is 1048576 bytes');
   });
 });
+
+describe('anchors on keys', () => {
+  it('lets an alias stand for an anchored key', () => {
+    const m = manifestOf(
+      yaml(
+        'version: 1',
+        'extraActions:',
+        '  &p patient: [_consent]',
+        'subscriptions:',
+        '  - entityTypeName: *p',
+        '    actionName: _consent',
+        '    endpoint: https://h.example/x',
+      ),
+    );
+    expect(m.subscriptions.map((s) => `${s.entityTypeName} ${s.actionName}`)).toEqual(['patient _consent']);
+  });
+});
