@@ -68,6 +68,18 @@ describe('validate', () => {
     expectExit(await ws.run(['validate'], { HOOK_BASE: 'https://hooks.example.com' }), 0);
   });
 
+  it('names both places of a duplicate triple', async () => {
+    const ws = await Workspace.create(
+      manifestYaml([
+        { entity: 'patient', actions: ['_create', '_update'], endpoint: 'https://hooks.example.com/p' },
+        { entity: 'patient', actions: ['_update'], endpoint: 'https://hooks.example.com/p' },
+      ]),
+    );
+    const run = await ws.run(['validate']);
+    expectExit(run, 1);
+    expect(run.stderr).toMatch(/^subscriptions\.yaml:7:\d+: .*_update.* twice \(duplicate of line 4:\d+\)/m);
+  });
+
   it('reports a missing manifest file clearly', async () => {
     const ws = await Workspace.create();
     const run = await ws.run(['validate', '-f', 'nope.yaml']);

@@ -228,6 +228,27 @@ describe('--resync after changes made by hand', () => {
   });
 });
 
+describe('converged answers', () => {
+  it('an unsubscribe answered "not subscribed" (removed by hand already) counts as success', async () => {
+    const emu = await emulator();
+    const entries: Entry[] = [{ entity: 'patient', actions: ['_create', '_update', '_delete'], endpoint: `${HOOKS}/patient` }];
+    const ws = await Workspace.create(manifestYaml(entries));
+    expectExit(await ws.reconcile(emu), 0);
+    await unsubscribeByHand(emu, { entityTypeName: 'patient', actionName: '_delete', endpoint: `${HOOKS}/patient` });
+    const heldNow = emu.subscriptions();
+    emu.reset();
+    for (const t of heldNow) emu.hold(t);
+
+    await ws.writeManifest(manifestYaml([{ entity: 'patient', actions: ['_create', '_update'], endpoint: `${HOOKS}/patient` }]));
+    const run = await ws.reconcile(emu);
+    expectExit(run, 0);
+    expect(callCounts(emu)).toMatchObject({ subscribe: 0, unsubscribe: 1 });
+    expect(run.stdout).toMatch(/0 ok, 1 converged \(0 already subscribed, 1 not subscribed\), 0 failed/);
+    expect(ws.stateKeys()).toEqual([`patient _create ${HOOKS}/patient`, `patient _update ${HOOKS}/patient`]);
+    expect(held(emu)).toEqual(ws.stateKeys());
+  });
+});
+
 describe('credentials', () => {
   const entries: Entry[] = [{ entity: 'patient', actions: ['_create'], endpoint: `${HOOKS}/patient` }];
 

@@ -132,6 +132,22 @@ describe('state command', () => {
     expect(ws.hasState()).toBe(false);
   });
 
+  it('an unreadable or unknown-version state stops plan and reconcile, and is never overwritten', async () => {
+    const emu = await emulator();
+    const ws = await Workspace.create(manifestYaml(ENTRIES));
+    for (const text of ['{"version": 1, "lineage": tru', '{"version": 9, "lineage": "x", "serial": 1, "target": null, "subscriptions": []}\n']) {
+      await writeFile(ws.statePath, text);
+      for (const args of [['plan'], ['reconcile', '--auto-approve'], ['state', 'list']]) {
+        const run = await ws.run(args, emulatorEnv(emu.url));
+        expectExit(run, 1);
+        expectNoCrash(run);
+        expect(run.stderr).toContain('subscriptions.state.json');
+      }
+      expect(ws.stateText()).toBe(text);
+    }
+    expect(emu.stats().requests).toBe(0);
+  });
+
   it('--state and -f choose the state file', async () => {
     const emu = await emulator();
     const ws = await Workspace.create();
