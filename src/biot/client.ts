@@ -8,6 +8,7 @@ import { postJson, type HttpAnswer } from './http.js';
 import { AdaptiveLimiter, type Permit } from './limiter.js';
 import type { PacingResult } from './rate-control.js';
 import { endpointSecrets, Redactor } from './redact.js';
+import { relaySignal } from './signal-relay.js';
 import { retrying, type Attempt } from './retry-loop.js';
 import { DEFAULT_RETRY_TIMING, isRetryableStatus, type RetryTiming } from './retry-timing.js';
 import { isTraceId, newTraceId, traceparent } from './trace.js';
@@ -94,7 +95,8 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
     { now, sleep: (ms) => sleep(ms), onCut: (s) => emit({ kind: 'throttled', rate: s.rate, inFlight: s.inFlightLimit }) },
   );
 
-  async function call(kind: CallKind, triple: SubscriptionTriple, signal?: AbortSignal): Promise<CallOutcome> {
+  async function call(kind: CallKind, triple: SubscriptionTriple, callerSignal?: AbortSignal): Promise<CallOutcome> {
+    const signal = relaySignal(callerSignal);
     // Exactly BioT's three fields, whatever else the caller's object carries.
     const body = { entityTypeName: triple.entityTypeName, actionName: triple.actionName, endpoint: triple.endpoint };
     const hidden = endpointSecrets(triple.endpoint);

@@ -144,6 +144,24 @@ describe('interrupts', () => {
     expect(Date.now() - started).toBeLessThan(800);
   });
 
+  it('many calls sharing one cancel signal raise no listener-leak warning', async () => {
+    const emu = await emulator({ latencyMs: 20 });
+    const { client } = clientOf(emu, { maxInFlight: 4 });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const cancel = new AbortController().signal;
+      emu.queueFaults(...Array.from({ length: 6 }, () => 'http-503' as const));
+      const outcomes = await Promise.all(Array.from({ length: 16 }, (_, n) => client.subscribe(triple(n), cancel)));
+      expect(outcomes.every((o) => o.kind === 'ok')).toBe(true);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('aborted during the wait before a retry', async () => {
     const emu = await emulator();
     const { client } = clientOf(emu, { retryTiming: { baseMs: 5_000, capMs: 5_000, maxRetryAfterMs: 5_000 }, random: () => 1 });
