@@ -121,6 +121,22 @@ describe('state command', () => {
     expect(held(emu)).toEqual(RESOLVED.filter((k) => !k.startsWith('device')));
   });
 
+  it('import binds the state to BIOT_BASE_URL and refuses another environment', async () => {
+    const ws = await Workspace.create(manifestYaml(ENTRIES));
+    // First without an environment (the state has no target yet), then with one: it binds.
+    expectExit(await ws.run(['state', 'import', 'device', '_create', `${HOOKS}/device`]), 0);
+    expect(ws.state().target).toBeNull();
+    expectExit(await ws.run(['state', 'import', 'patient', '_create', ENTRIES[0]?.endpoint ?? ''], { BIOT_BASE_URL: 'https://api.dev.example.com' }), 0);
+    expect(ws.state().target).toBe('https://api.dev.example.com');
+    const stateText = ws.stateText();
+
+    const other = await ws.run(['state', 'import', 'patient', '_update', ENTRIES[0]?.endpoint ?? ''], { BIOT_BASE_URL: 'https://api.prod.example.com' });
+    expectExit(other, 1);
+    expectNoCrash(other);
+    expect(other.stderr).toContain('applied to https://api.dev.example.com, but BIOT_BASE_URL is https://api.prod.example.com');
+    expect(ws.stateText()).toBe(stateText);
+  });
+
   it('import rejects an endpoint that is not an http(s) URL, and an unset variable', async () => {
     const ws = await Workspace.create(manifestYaml(ENTRIES));
     const bad = await ws.run(['state', 'import', 'patient', '_create', 'ftp://x.example.com/p']);

@@ -13,6 +13,7 @@ import { parseCommandArgs, stringFlag, type ParsedArgs } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
 import { DEFAULT_MANIFEST } from '../load-manifest-or-fail.js';
 import { withLockedState } from '../locked-state.js';
+import { checkTarget } from '../prepare-plan.js';
 import { USAGE } from '../usage.js';
 
 const SUBCOMMANDS = { list: 0, show: 0, import: 3, rm: 3, unlock: 0 } as const;
@@ -87,7 +88,9 @@ async function importSubscription(
   if (!check.ok) throw new BiotSubsError(check.messages.join('; '));
   const target = ctx.env['BIOT_BASE_URL'] ? baseUrlFromEnv(ctx.env) : null;
   return withLockedState(statePath, 'state import', ctx, async (state): Promise<ExitCode> => {
-    const current = state ?? newState(target);
+    // Importing says "this BioT holds it": the state of another environment must not adopt it.
+    checkTarget(state, target, statePath);
+    const current = state ? { ...state, target: state.target ?? target } : newState(target);
     const ref = { entityTypeName, actionName, endpoint, endpointSha256: check.sha256 };
     if (findEntries(current, entityTypeName, actionName, check.sha256).some((e) => !e.uncertain)) {
       ctx.stdout.write(`already in the state: ${entityTypeName} ${actionName} ${maskEndpoint(endpoint)}\n`);
