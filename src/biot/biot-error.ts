@@ -9,11 +9,13 @@ export function errorDetail(status: number, body: unknown, fallbackTraceId: stri
   const code = shortText(fields.code, 100);
   const message = shortText(fields.message, 500);
   const traceId = shortText(fields.traceId, 128);
+  const safeTraceId = traceId === undefined ? undefined : redact(traceId);
   return {
     status,
     ...(code !== undefined ? { code: redact(code) } : {}),
     message: message !== undefined ? redact(message) : `BioT answered HTTP ${status}`,
-    traceId: traceId !== undefined && /^[\w.:-]+$/.test(traceId) ? traceId : fallbackTraceId,
+    // A trace id is an identifier: anything else (or anything redacted) is replaced by ours.
+    traceId: safeTraceId !== undefined && /^[\w.:-]+$/.test(safeTraceId) ? safeTraceId : fallbackTraceId,
   };
 }
 

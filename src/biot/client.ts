@@ -29,7 +29,7 @@ export interface BiotClientOptions {
   /** The run's W3C trace id (32 hex); one is made when absent. */
   traceId?: string;
   onEvent?: (event: ClientEvent) => void;
-  /** Injectable for tests: retry waits and pacing. */
+  /** Injectable for tests: retry waits and pacing. Must reject when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   /** Backoff jitter only. */
@@ -115,11 +115,16 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
         if (signal?.aborted) return { kind: 'aborted' };
         return { kind: 'no-token', error: loginFailure(error, traceId) };
       }
-      let permit: Permit;
+      let permit: Permit | undefined;
       try {
         permit = await limiter.acquire(signal);
-      } catch {
-        return { kind: 'aborted' };
+        // The wait for a permit can outlast a short-lived token: take it again (at once when
+        // still fresh). Taking it first too means no permit is held through the first login.
+        token = await tokens.token(signal);
+      } catch (error) {
+        permit?.release('failed');
+        if (signal?.aborted) return { kind: 'aborted' };
+        return { kind: 'no-token', error: loginFailure(error, traceId) };
       }
       counters.requests += 1;
       sent = true;

@@ -98,6 +98,15 @@ describe('token lifetime', () => {
     expect(emu.stats().unauthorized).toBe(0);
   });
 
+  it('a token that went stale while a call waited for its turn is renewed before sending', async () => {
+    const emu = await emulator({ tokenTtlSeconds: 0.6 });
+    const { client } = clientOf(emu, { rate: 4 });
+    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, n) => client.subscribe(triple(n))));
+    expect(outcomes.every((o) => o.kind === 'ok')).toBe(true);
+    expect(emu.stats().unauthorized).toBe(0);
+    expect(emu.stats().logins).toBeGreaterThanOrEqual(2);
+  });
+
   it('on a 401 renews the token once and sends the call again', async () => {
     const emu = await emulator();
     const { client } = clientOf(emu);

@@ -39,6 +39,11 @@ describe('errorDetail', () => {
     expect(errorDetail(500, { message: 'x'.repeat(2_000) }, 'ours', same).message.length).toBeLessThanOrEqual(501);
   });
 
+  it('never passes on a secret as a trace id', () => {
+    const redact = (t: string): string => t.replace('tok_SECRET', '***');
+    expect(errorDetail(401, { code: 'UNAUTHORIZED', message: 'no', traceId: 'tok_SECRET' }, 'ours', redact).traceId).toBe('ours');
+  });
+
   it('redacts what BioT echoes', () => {
     expect(errorDetail(400, { message: 'endpoint https://x?code=SECRET1 refused' }, 'ours', (t) => t.replace('SECRET1', '***')).message).toBe(
       'endpoint https://x?code=*** refused',
