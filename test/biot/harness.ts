@@ -2,7 +2,6 @@ import { afterEach } from 'vitest';
 import { createBiotClient, type BiotClient, type BiotClientOptions } from '../../src/biot/client.js';
 import type { ClientEvent, Credentials } from '../../src/biot/types.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator.js';
-import type { SubscriptionTriple } from '../../src/subscription.js';
 
 export const SERVICE_USER = { kind: 'service-user', id: 'demo', secretKey: 'demo-secret' } satisfies Credentials;
 export const USER = { kind: 'user', username: 'demo@example.com', password: 'demo-password' } satisfies Credentials;
@@ -10,11 +9,7 @@ export const USER = { kind: 'user', username: 'demo@example.com', password: 'dem
 /** Small waits so a retrying test takes milliseconds, not seconds. */
 export const FAST = { baseMs: 2, capMs: 10, maxRetryAfterMs: 20 };
 
-export const triple = (n = 1, endpoint = `https://hooks.example.com/device/${n}`): SubscriptionTriple => ({
-  entityTypeName: 'device',
-  actionName: '_create',
-  endpoint,
-});
+export { triple } from '../emulator/helpers.js';
 
 const running: RunningEmulator[] = [];
 

@@ -3,10 +3,10 @@ import type { SubscriptionTriple } from '../../src/subscription.js';
 export const SUBSCRIBE = '/dispatcher/v1/hooks/notifications/subscribe';
 export const UNSUBSCRIBE = '/dispatcher/v1/hooks/notifications/unsubscribe';
 
-export const triple = (n = 1): SubscriptionTriple => ({
+export const triple = (n = 1, endpoint = `https://hooks.example.com/device/${n}`): SubscriptionTriple => ({
   entityTypeName: 'device',
   actionName: '_create',
-  endpoint: `https://hooks.example.com/device/${n}`,
+  endpoint,
 });
 
 export interface Answer {
