@@ -153,7 +153,11 @@ export class TokenSource {
         return isRetryableStatus(answer.status) ? { retry: `HTTP ${answer.status}`, retryAfter: answer.retryAfter, failure } : { done: failure };
       },
       {
-        ...o,
+        retries: o.retries,
+        timing: o.timing,
+        now: o.now,
+        random: o.random,
+        sleep: o.sleep,
         onRetry: (attempt, delayMs, reason) => {
           o.onRetry();
           o.onEvent({ kind: 'retry', attempt, delayMs, reason, call: 'login' });

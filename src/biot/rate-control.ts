@@ -37,15 +37,18 @@ export interface RateControlSnapshot {
 /**
  * Pacing by rate and by concurrency, adapted by AIMD on 429s. Pure: the caller passes the time.
  *
- * - A token bucket (burst of 2, so a timer firing late does not lose time) paces sends at `rate`.
- * - Slow start: until the first 429 the rate grows by one per success (doubling about every
+ * - A token bucket (burst of 2, so a timer firing late does not lose time) paces sends at `rate`,
+ *   and no more than `rate` calls are let through in any window, as a sliding-window limiter
+ *   counts them.
+ * - Slow start: until the first 429 the rate grows by one per success (about doubling every
  *   second), so a limit is found quickly without a first burst that fills a server's window.
  * - On a 429: rate and in-flight limit are cut at once, the rate to `decrease` times the rate the
  *   server let through over the last window (our own send times, less those answered 429), at
  *   most once per window and only for calls sent after the previous cut: the 429s of one burst
  *   are one signal, not many.
- * - Then additive increase: the rate grows by ~5% of the cut rate per second of successes, the
- *   in-flight limit by one per limit's worth of successes.
+ * - Then additive increase: the rate regains 5% of the limit found per second of successes up to
+ *   97% of it, then 1% per second past it; the in-flight limit grows by one per limit's worth of
+ *   successes.
  * - The rate never grows past twice what was recently sent: a rate unused (the server is slow and
  *   concurrency binds) must not become a burst later.
  * Pacing by rate, not only by calls in flight, is what holds a rate limit when BioT answers fast.
