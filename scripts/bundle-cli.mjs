@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * Bundles the CLI for a fast start: `tsc` has already written dist/ (library modules and type
+ * declarations); this replaces dist/cli/main.js, the `bin`, with an esbuild bundle of
+ * src/cli/main.ts. Loading ~35 modules one by one (and `yaml` as ~70 CommonJS files) is most of
+ * what `biot-subs validate` costs; one file per command path is not.
+ *
+ * - splitting: each command's code stays in its own chunk behind run-cli's dynamic imports, so
+ *   `validate` never loads ky, p-limit, the client, the executor or the state module.
+ * - chunks go to dist/chunks/, two levels below the package root like dist/render/*.js, so
+ *   paths made from `import.meta.url` (plan-json.ts reads ../../schema/plan.schema.json) still
+ *   point at the package's files.
+ * - ajv and ajv-formats stay external: only `reconcile --plan` loads them, through createRequire.
+ * - `require` is defined in every chunk: yaml's CommonJS build requires node built-ins.
+ *
+ *   node scripts/bundle-cli.mjs [--metafile]   (run by `npm run build`, after tsc)
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+await rm(join(root, 'dist/chunks'), { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { 'cli/main': 'src/cli/main.ts' },
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['ajv', 'ajv-formats'],
+  banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+  legalComments: 'none',
+  metafile: process.argv.includes('--metafile'),
+  logLevel: 'warning',
+});
+if (result.metafile) await writeFile(join(root, 'dist/cli/main.meta.json'), JSON.stringify(result.metafile));
