@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * Bench 1, apply efficiency: N = 800 subscribes against the emulator (own process, 25 ms
+ * latency per call), concurrency 8, through the library as `reconcile` runs them (journal on).
+ *
+ * - efficiency = ideal / measured, ideal = N * latency / concurrency; measured = the apply
+ *   report's elapsedMs (first call to last outcome). Target >= 0.90. Median of 3 applies.
+ * - speed-up over what a user would script: log in, then POST each subscribe one at a time with
+ *   plain fetch (timed the same way: first POST to last answer). Target >= 7x.
+ */
+import { startEmulatorProcess } from './lib/emulator.mjs';
+import { fmt, median, reportCheck, say } from './lib/report.mjs';
+import { applySubscribes, SERVICE_USER, workFolder } from './lib/workload.mjs';
+
+const N = 800;
+const LATENCY_MS = 25;
+const CONCURRENCY = 8;
+const REPEATS = 3;
+const BENCH = 'apply efficiency';
+
+const emulator = await startEmulatorProcess({ latencyMs: LATENCY_MS });
+const work = await workFolder('apply');
+try {
+  const ideal = (N * LATENCY_MS) / CONCURRENCY;
+  const applied = [];
+  for (let i = 0; i < REPEATS; i++) {
+    await emulator.reset();
+    const run = await applySubscribes({ url: emulator.url, dir: work.dir, n: N, tag: `run${i}`, concurrency: CONCURRENCY });
+    if (run.failed > 0) throw new Error(`${run.failed} operations failed`);
+    say(`apply ${i + 1}/${REPEATS}: ${run.elapsedMs} ms (ideal ${ideal} ms)`);
+    applied.push(run.elapsedMs);
+  }
+  const applyMs = median(applied);
+
+  await emulator.reset();
+  const sequentialMs = await sequentialFetchLoop(emulator.url, N);
+  say(`sequential fetch loop: ${sequentialMs.toFixed(0)} ms`);
+
+  const efficiency = ideal / applyMs;
+  reportCheck({
+    bench: BENCH,
+    check: `ideal/measured, ${N} subscribes, ${LATENCY_MS} ms latency, concurrency ${CONCURRENCY}`,
+    measured: fmt(efficiency),
+    target: '>= 0.90',
+    pass: efficiency >= 0.9,
+    note: `ideal ${ideal} ms, median apply ${applyMs} ms of ${applied.join(', ')}`,
+  });
+  const speedUp = sequentialMs / applyMs;
+  reportCheck({
+    bench: BENCH,
+    check: 'speed-up over a sequential fetch loop',
+    measured: `${fmt(speedUp, 1)}x`,
+    target: '>= 7x',
+    pass: speedUp >= 7,
+    note: `loop ${sequentialMs.toFixed(0)} ms vs apply ${applyMs} ms`,
+  });
+} finally {
+  await work.dispose();
+  await emulator.close();
+}
+
+/** The script a user might write instead: log in, then one POST after another. */
+async function sequentialFetchLoop(url, n) {
+  const login = await fetch(`${url}/ums/v2/services/accessToken`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(SERVICE_USER),
+  });
+  const { accessToken } = await login.json();
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const response = await fetch(`${url}/dispatcher/v1/hooks/notifications/subscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ entityTypeName: 'patient', actionName: '_create', endpoint: `https://hooks.example.com/bench/loop/${i}` }),
+    });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`sequential loop: HTTP ${response.status}`);
+  }
+  return performance.now() - started;
+}
