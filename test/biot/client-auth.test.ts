@@ -24,8 +24,6 @@ describe('login modes', () => {
 
   it('ready token: uses BIOT_TOKEN as is, without any login', async () => {
     const emu = await emulator();
-    const login = clientOf(emu);
-    await login.client.authenticate();
     const res = await fetch(`${emu.url}/ums/v2/services/accessToken`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
