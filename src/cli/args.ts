@@ -19,7 +19,8 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] ?? 'bad arguments' : 'bad arguments';
+    // All of Node's lines: for `--retries -1` the first says only "ambiguous", the rest say why.
+    const message = error instanceof Error ? error.message.split('\n').join(' ') : 'bad arguments';
     throw new UsageError(message.replace(/^TypeError \[[A-Z_]+\]: /, ''), usage);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;

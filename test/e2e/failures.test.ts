@@ -171,7 +171,7 @@ describe('make before break', () => {
     holdAll(emu, v1);
     emu.queueFaults('http-500');
 
-    const run = await ws.reconcile(emu, ['--retries', '0', '--concurrency', '1', '--allow-mass-delete']);
+    const run = await ws.reconcile(emu, ['--retries', '0', '--concurrency', '1']);
     expectExit(run, 1);
     expect(callCounts(emu)).toMatchObject({ subscribe: 2, unsubscribe: 0 });
     expect(run.stdout).toMatch(/1 ok \(1 subscribed, 0 unsubscribed\), 0 converged, 1 failed, 2 skipped/);
@@ -188,7 +188,7 @@ describe('make before break', () => {
     const heldBefore = emu.subscriptions();
     emu.reset();
     for (const t of heldBefore) emu.hold(t);
-    const rerun = await ws.reconcile(emu, ['--allow-mass-delete']);
+    const rerun = await ws.reconcile(emu);
     expectExit(rerun, 0);
     expect(callCounts(emu)).toMatchObject({ subscribe: 1, unsubscribe: 2 });
     expect(dispatcherCalls(emu).map((c) => c.kind)).toEqual(['subscribe', 'unsubscribe', 'unsubscribe']);

@@ -164,8 +164,8 @@ describe('diffs', () => {
     }, 1);
     let run;
     try {
-      // 3 moves of 3 applied: 100% deleted, so the mass-delete guard must be lifted.
-      run = await ws.reconcile(emu, ['--concurrency', '4', '--allow-mass-delete']);
+      // 3 of 3 unsubscribed, but under 5 applied the percentage rule does not apply.
+      run = await ws.reconcile(emu, ['--concurrency', '4']);
     } finally {
       clearInterval(watch);
     }
