@@ -11,7 +11,10 @@ export function savedPlanMismatch(saved: Plan, current: Plan): string | null {
   if (saved.lineage !== current.lineage) return 'the state file was replaced since the plan was saved (its lineage differs)';
   if (saved.serial !== current.serial)
     return `the state changed since the plan was saved (serial ${String(saved.serial)}, now ${String(current.serial)})`;
-  if (saved.target !== current.target) return 'the plan was made for another BioT environment (target differs)';
+  // A plan made before anything was applied and without BIOT_BASE_URL is bound to no environment
+  // (the lineages, both null, already say no state is involved): it is the same plan for any.
+  const unbound = saved.target === null && saved.lineage === null;
+  if (!unbound && saved.target !== current.target) return 'the plan was made for another BioT environment (target differs)';
   if (saved.manifestSha256 !== current.manifestSha256) return 'the manifest changed since the plan was saved';
   if (saved.resync !== current.resync) return 'the plan was saved with a different --resync setting';
   if (!deepEqual(operationIdentities(saved), operationIdentities(current)))

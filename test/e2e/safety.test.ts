@@ -187,6 +187,26 @@ describe('saved plans', () => {
     expect(callCounts(emu)).toMatchObject({ subscribe: 1, unsubscribe: 0 });
   });
 
+  it('before the first apply: a plan saved without BIOT_BASE_URL applies anywhere, one saved for A is refused on B', async () => {
+    const emuA = await emulator();
+    const emuB = await emulator();
+    const ws = await Workspace.create(manifestYaml(FOUR));
+    expectExit(await ws.run(['plan', '--out', 'anywhere.json']), 0);
+    expectExit(await ws.run(['plan', '--out', 'for-a.json'], { BIOT_BASE_URL: emuA.url }), 0);
+
+    const refused = await ws.run(['reconcile', '--plan', 'for-a.json'], emulatorEnv(emuB.url));
+    expectExit(refused, 1);
+    expect(refused.stderr).toContain('the plan was made for another BioT environment');
+    expect(emuB.stats().requests).toBe(0);
+    expect(ws.hasState()).toBe(false);
+
+    const run = await ws.run(['reconcile', '--plan', 'anywhere.json'], emulatorEnv(emuB.url));
+    expectExit(run, 0);
+    expect(callCounts(emuB)).toMatchObject({ subscribe: 4, unsubscribe: 0 });
+    expect(ws.state().target).toBe(emuB.url);
+    expect(emuA.stats().requests).toBe(0);
+  });
+
   it('a saved --resync plan is applied as saved, without repeating --resync', async () => {
     const emu = await emulator();
     const ws = await Workspace.create(manifestYaml(FOUR));
