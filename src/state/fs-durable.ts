@@ -78,7 +78,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
  * Removes temporary files of `file` left by writers killed mid-write (their pid no longer
  * runs), so a crash leaves no litter beside a state that is committed to git.
  */
-async function removeOrphanTemps(file: string): Promise<void> {
+export async function removeOrphanTemps(file: string): Promise<void> {
   const prefix = `.${basename(file)}.`;
   const names = await readdir(dirname(file)).catch(() => [] as string[]);
   for (const name of names) {

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { LockHeldError, StateError } from '../errors.js';
 import type { LockHolder } from '../errors.js';
-import { errorCode, tempPathFor, writeFully } from './fs-durable.js';
+import { errorCode, removeOrphanTemps, tempPathFor, writeFully } from './fs-durable.js';
 import { isProcessRunning } from './process-alive.js';
 import { lockPath } from './state-path.js';
 
@@ -36,7 +36,11 @@ export async function acquireLock(statePath: string, command: string): Promise<S
   let warning: string | undefined;
   let last: LockHolder | null = null;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    if (await createExclusive(file, content)) return ownLock(file, holder, content, warning);
+    if (await createExclusive(file, content)) {
+      // A run killed while creating its lock left its temporary file: clear it now that we hold it.
+      await removeOrphanTemps(file);
+      return ownLock(file, holder, content, warning);
+    }
     const existing = await readLock(file);
     if (existing === undefined) continue; // released meanwhile: try again
     last = existing.holder;
