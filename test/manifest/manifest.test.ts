@@ -91,3 +91,11 @@ describe('the example subscriptions.yaml', () => {
     expect(m.subscriptions[0]?.resolvedEndpoint).toBe('https://ehr.acme-cardio.example/v2/patient');
   });
 });
+
+describe('endpointSha256', () => {
+  it('is the hex SHA-256 of the UTF-8 resolved URL', async () => {
+    const { createHash } = await import('node:crypto');
+    const url = 'https://h.example/é?x=ü';
+    expect(sha256Hex(url)).toBe(createHash('sha256').update(Buffer.from(url, 'utf8')).digest('hex'));
+  });
+});
