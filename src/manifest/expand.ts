@@ -30,6 +30,15 @@ export interface ExpandContext {
   problems: ProblemCollector;
 }
 
+/** An entry whose entity and endpoint are good, with what each of its action nodes stands for. */
+interface CheckedEntry {
+  entity: string;
+  template: string;
+  known: EntityActions;
+  check: Extract<EndpointCheck, { ok: true }>;
+  actions: { names: readonly string[]; at: number }[];
+}
+
 interface EntityActions {
   all: readonly string[];
   /** Action → an interned `entity\0action` key for the duplicate check. */
@@ -55,10 +64,11 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
     return known;
   };
   const endpoints = new Map<string, EndpointCheck>();
-  // Resolved URL → entity\0action → where that triple was first listed.
-  const seen = new Map<string, Map<string, SourceLocation>>();
-  const out: DesiredSubscription[] = [];
+  const checked: CheckedEntry[] = [];
+  // How many entries resolve to each URL: a triple can only repeat within an entry or a URL.
+  const urlUses = new Map<string, number>();
 
+  // Pass 1: names and endpoints, each problem reported where it is written.
   const items = list.items as (ParsedNode | null)[];
   for (let index = 0; index < items.length; index++) {
     if (ctx.verdict.badEntries.has(index)) continue;
@@ -71,7 +81,6 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
       const hint = didYouMean(entity.value, entityNames) || ' (see `biot-subs catalog`; a newer one can be declared under `extraActions`)';
       problems.addAt(entity.at, `unknown entity type ${code(entity.value)}${hint}`);
     }
-
     let check = endpoints.get(endpoint.value);
     if (!check) {
       check = checkEndpoint(endpoint.value, ctx.env, ctx.policy);
@@ -80,27 +89,39 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
     if (!check.ok) for (const message of check.messages) problems.addAt(endpoint.at, message);
     if (!known) continue;
 
+    const actions = entry.actions.map((action) => ({ names: actionNames(action, entity.value, known, problems), at: action.at }));
+    if (!check.ok) continue;
+    checked.push({ entity: entity.value, template: endpoint.value, known, check, actions });
+    urlUses.set(check.resolved, (urlUses.get(check.resolved) ?? 0) + 1);
+  }
+
+  // Pass 2: the triples. Most entries have one action node and a URL of their own, so they
+  // cannot hold a duplicate and skip the bookkeeping (it is most of the cost at 100k triples).
+  const seen = new Map<string, Map<string, SourceLocation>>();
+  const out: DesiredSubscription[] = [];
+  for (const { entity, template, known, check, actions } of checked) {
     let seenHere: Map<string, SourceLocation> | undefined;
-    if (check.ok) {
+    if (actions.length > 1 || (urlUses.get(check.resolved) ?? 0) > 1) {
       seenHere = seen.get(check.resolved);
       if (!seenHere) seen.set(check.resolved, (seenHere = new Map()));
     }
-    for (const action of entry.actions) {
-      const names = actionNames(action, entity.value, known, problems);
-      if (!check.ok || !seenHere || names.length === 0) continue;
-      const location = problems.locate(action.at);
+    for (const { names, at } of actions) {
+      if (names.length === 0) continue;
+      const location = problems.locate(at);
       for (const actionName of names) {
-        const key = known.keys.get(actionName) ?? '';
-        const first = seenHere.get(key);
-        if (first) {
-          problems.add(location, duplicateMessage(entity.value, actionName, endpoint.value, first));
-          continue;
+        if (seenHere) {
+          const key = known.keys.get(actionName) ?? actionName;
+          const first = seenHere.get(key);
+          if (first) {
+            problems.add(location, duplicateMessage(entity, actionName, template, first));
+            continue;
+          }
+          seenHere.set(key, location);
         }
-        seenHere.set(key, location);
         out.push({
-          entityTypeName: entity.value,
+          entityTypeName: entity,
           actionName,
-          endpoint: endpoint.value,
+          endpoint: template,
           endpointSha256: check.sha256,
           resolvedEndpoint: check.resolved,
           variables: check.variables,
