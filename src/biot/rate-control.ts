@@ -40,8 +40,10 @@ export interface RateControlSnapshot {
  * - A token bucket (burst of 2, so a timer firing late does not lose time) paces sends at `rate`,
  *   and no more than `rate` calls are let through in any window, as a sliding-window limiter
  *   counts them.
- * - Slow start: until the first 429 the rate grows by one per success (about doubling every
- *   second), so a limit is found quickly without a first burst that fills a server's window.
+ * - Slow start: until the first 429 each success adds 1/round-trip to the rate, so the rate
+ *   doubles every round trip (as TCP's slow start does) and a run that only latency and
+ *   concurrency bound reaches its full pace within a few round trips, not seconds; the cap of
+ *   twice the rate actually sent keeps that from becoming a first burst into a server's window.
  * - On a 429: rate and in-flight limit are cut at once, the rate to `decrease` times the rate the
  *   server let through over the last window (our own send times, less those answered 429), at
  *   most once per window and only for calls sent after the previous cut: the 429s of one burst
@@ -125,7 +127,7 @@ export class RateControl {
       if (sent) sent.throttled = true;
       return this.#maybeCut(now, sentAt);
     }
-    if (result === 'ok') this.#increase(now);
+    if (result === 'ok') this.#increase(now, sentAt);
     return false;
   }
 
@@ -168,9 +170,11 @@ export class RateControl {
     return true;
   }
 
-  #increase(now: number): void {
+  #increase(now: number, sentAt: number): void {
     this.#refill(now);
-    const step = this.#slowStart ? 1 : this.#increasePerSecond() / this.#rate;
+    // Slow start: +1/round-trip per success is +rate per round trip. A round trip under 1 ms
+    // counts as 1 ms.
+    const step = this.#slowStart ? 1000 / Math.max(1, now - sentAt) : this.#increasePerSecond() / this.#rate;
     // Grow only while the rate is in use: never past twice what was sent lately.
     const ceiling = Math.max(this.#initialRate, 2 * this.measuredRate(now));
     if (this.#rate < ceiling) this.#rate = Math.min(this.#maxRate, ceiling, this.#rate + step);

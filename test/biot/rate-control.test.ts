@@ -33,13 +33,33 @@ describe('RateControl pacing', () => {
     expect(ctl.waitMs(10)).toBe(0);
   });
 
-  it('slow-starts: the rate grows by one per success until the first 429', () => {
-    const ctl = new RateControl({ maxInFlight: 16 }, 0);
+  it('slow-starts: each success adds 1/round-trip to the rate (doubling it every round trip) until the first 429', () => {
+    const ctl = new RateControl({ maxInFlight: 64 }, 0);
     expect(ctl.snapshot()).toMatchObject({ rate: 40, slowStart: true });
-    for (let i = 0; i < 5; i += 1) call(ctl, i * 10, 1, 'ok');
-    const before = ctl.snapshot().rate;
-    for (let i = 5; i < 15; i += 1) call(ctl, i * 10, 1, 'ok');
-    expect(ctl.snapshot().rate).toBe(before + 10);
+    // 60 calls sent in 60 ms: the cap of twice the rate sent (1200/s) does not bind.
+    for (let i = 0; i < 60; i += 1) ctl.onSend(i);
+    ctl.onDone(100, 75, 'ok'); // a 25 ms round trip: +40/s
+    expect(ctl.snapshot().rate).toBe(80);
+    ctl.onDone(100, 50, 'ok'); // a 50 ms round trip: +20/s
+    expect(ctl.snapshot()).toMatchObject({ rate: 100, slowStart: true });
+  });
+
+  it('slow start reaches the pace of 8 workers at 25 ms (320/s) within half a second', () => {
+    const ctl = new RateControl({ maxInFlight: 8 }, 0);
+    const inFlight: number[] = [];
+    let now = 0;
+    let sent = 0;
+    while (now < 500) {
+      while (inFlight.length > 0 && (inFlight[0] ?? 0) + 25 <= now) ctl.onDone(now, inFlight.shift() ?? 0, 'ok');
+      if (ctl.waitMs(now) === 0) {
+        ctl.onSend(now);
+        inFlight.push(now);
+        sent += 1;
+      } else now += 1;
+    }
+    // Growing by one per success, the rate would still be under 100/s.
+    expect(ctl.snapshot().rate).toBeGreaterThanOrEqual(320);
+    expect(sent).toBeGreaterThanOrEqual(90);
   });
 
   it('does not grow a rate that is not used', () => {
