@@ -235,6 +235,26 @@ describe('a variable changed since apply', () => {
     expect(finalState.every((s) => s.endpointSha256 === sha256('https://new.example.com/patient'))).toBe(true);
   });
 
+  it('a plan of blocked unsubscribes only makes no request and needs no credentials to say why', async () => {
+    const emu = await emulator();
+    const ws = await Workspace.create(manifestYaml([...entries, { entity: 'device', actions: ['_create'], endpoint: `${HOOKS}/device` }]));
+    expectExit(await ws.reconcile(emu, [], { HOOK_BASE: 'https://old.example.com' }), 0);
+    emu.reset();
+    const stateText = ws.stateText();
+    // The patient entries are dropped from the manifest while HOOK_BASE has changed.
+    await ws.writeManifest(manifestYaml([{ entity: 'device', actions: ['_create'], endpoint: `${HOOKS}/device` }]));
+
+    const run = await ws.run(['reconcile', '--auto-approve'], { BIOT_BASE_URL: emu.url, HOOK_BASE: 'https://new.example.com' });
+    expectExit(run, 1);
+    expectNoCrash(run);
+    expect(run.stdout).toContain('Plan: 0 to subscribe, 2 to unsubscribe (2 blocked), 1 unchanged.');
+    expect(run.stdout).toMatch(/0 ok, 0 converged, 0 failed, 2 skipped/);
+    expect(run.stdout).toMatch(/cannot unsubscribe: \$\{HOOK_BASE\} changed since this was applied/);
+    expect(run.stderr).not.toContain('credentials');
+    expect(emu.stats().requests).toBe(0);
+    expect(ws.stateText()).toBe(stateText);
+  });
+
   it('an unset variable with no default is a manifest error: no call', async () => {
     const emu = await emulator();
     const ws = await Workspace.create(manifestYaml(entries));

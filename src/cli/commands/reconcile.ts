@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { applyPlan } from '../../apply/apply-plan.js';
 import { resolveEndpoints } from '../../apply/resolve-endpoints.js';
 import { isSuccess } from '../../apply/execute-plan.js';
+import type { OperationResult } from '../../apply/types.js';
+import type { Plan } from '../../plan/types.js';
 import { createBiotClient } from '../../biot/client.js';
 import { baseUrlFromEnv, credentialsFromEnv } from '../../biot/credentials.js';
 import { RefusedError } from '../../errors.js';
@@ -19,7 +21,7 @@ import { PLAN_OPTIONS, planRequestFrom } from '../plan-flags.js';
 import { checkTarget, planFromState, preparePlan } from '../prepare-plan.js';
 import { withLockedState } from '../locked-state.js';
 import { createProgress } from '../progress.js';
-import { renderPlan } from '../render-plan.js';
+import { renderPlan, type PlanFormat } from '../render-plan.js';
 import { createInterrupts } from '../interrupts.js';
 import { USAGE } from '../usage.js';
 
@@ -71,6 +73,11 @@ export async function runReconcile(argv: readonly string[], ctx: CliContext): Pr
     ctx.stdout.write(renderPlan(plan, request.format, ctx, request.manifestPath));
     if (!planHasChanges(plan)) return 0;
     if (plan.refusal) throw new RefusedError(`apply refused: ${plan.refusal.reason}`);
+    // Only blocked unsubscribes: nothing can be sent, so no login, credentials or approval are
+    // needed to say so (and a missing credential must not hide the real problem).
+    if (plan.subscribes.length === 0 && plan.unsubscribes.every((op) => op.blocked)) {
+      return reportBlockedOnly(plan, request.format, ctx);
+    }
 
     const baseUrl = baseUrlFromEnv(ctx.env);
     checkTarget(state, baseUrl, statePath);
@@ -123,4 +130,18 @@ export async function runReconcile(argv: readonly string[], ctx: CliContext): Pr
       interrupts.dispose();
     }
   });
+}
+
+/** The report of a plan whose every operation is a blocked unsubscribe: all skipped, exit 1. */
+function reportBlockedOnly(plan: Plan, format: PlanFormat, ctx: CliContext): ExitCode {
+  const results: OperationResult[] = plan.unsubscribes.map((operation) => ({
+    operation,
+    outcome: { kind: 'skipped', reason: operation.blocked?.message ?? 'blocked' },
+  }));
+  const progress = createProgress(ctx.stderr);
+  results.forEach((result, i) => progress.onResult(result, i + 1, results.length));
+  progress.end();
+  const out = format === 'json' ? ctx.stderr : ctx.stdout;
+  out.write(renderApplyReport({ results, interrupted: false, elapsedMs: 0 }, { color: shouldColor(out, ctx.env) }));
+  return 1;
 }
