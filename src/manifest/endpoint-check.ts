@@ -4,7 +4,8 @@
  * template (redacted) and its variables, never what a variable resolved to: it may be a secret.
  */
 import { sha256Hex } from '../subscription.js';
-import { literalHostText, redactTemplate, withPasswordVariable, literalPasswordSpan } from './endpoint-template.js';
+import { maskEndpoint } from '../render/mask-endpoint.js';
+import { literalHostText, withPasswordVariable, literalPasswordSpan } from './endpoint-template.js';
 import { hostMatches, isLoopbackHost } from './host-policy.js';
 import type { HostPattern } from './host-policy.js';
 import { code, variableList } from './text.js';
@@ -24,7 +25,7 @@ export type EndpointCheck =
 export function checkEndpoint(template: string, env: Environment, policy: EffectivePolicy): EndpointCheck {
   const messages: string[] = [];
   // Only needed for messages; most templates have none.
-  const shown = (): string => code(redactTemplate(template));
+  const shown = (): string => code(maskEndpoint(template));
 
   if (template.includes('@') && literalPasswordSpan(template)) {
     messages.push(

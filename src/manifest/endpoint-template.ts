@@ -4,6 +4,8 @@
  * blanked out (same length, so offsets match), which keeps variable contents opaque.
  */
 
+import { maskEndpoint } from '../render/mask-endpoint.js';
+
 const BLANK = '\u0000';
 
 function blankVariables(template: string): string {
@@ -53,42 +55,9 @@ export function literalHostText(template: string): string | undefined {
   return text.includes(BLANK) ? undefined : text.slice(text.lastIndexOf('@') + 1);
 }
 
-/**
- * The template as it may be shown: a literal URL password and literal query-string values
- * become `***` (variables stay as written: they are names, not values).
- */
-export function redactTemplate(template: string): string {
-  const blanked = blankVariables(template);
-  const cuts: Span[] = [];
-  const password = literalPasswordSpan(template);
-  if (password) cuts.push(password);
-  const query = blanked.indexOf('?', authoritySpan(blanked)?.end ?? 0);
-  if (query >= 0) {
-    const hash = blanked.indexOf('#', query);
-    const end = hash < 0 ? blanked.length : hash;
-    let from = query + 1;
-    while (from <= end) {
-      let amp = blanked.indexOf('&', from);
-      if (amp < 0 || amp > end) amp = end;
-      const eq = blanked.indexOf('=', from);
-      if (eq >= 0 && eq < amp && amp > eq + 1 && !isAllVariables(blanked.slice(eq + 1, amp))) {
-        cuts.push({ start: eq + 1, end: amp });
-      }
-      from = amp + 1;
-    }
-  }
-  let out = '';
-  let at = 0;
-  for (const cut of cuts) {
-    out += `${template.slice(at, cut.start)}***`;
-    at = cut.end;
-  }
-  return out + template.slice(at);
-}
-
 /** The advice for a literal password: the same template with it replaced by a variable. */
 export function withPasswordVariable(template: string, name = 'HOOK_PASSWORD'): string {
   const span = literalPasswordSpan(template);
   if (!span) return template;
-  return redactTemplate(`${template.slice(0, span.start)}\${${name}}${template.slice(span.end)}`);
+  return maskEndpoint(`${template.slice(0, span.start)}\${${name}}${template.slice(span.end)}`);
 }

@@ -12,7 +12,7 @@ import { didYouMean } from '../catalog/suggest.js';
 import type { SourceLocation } from '../errors.js';
 import { checkEndpoint } from './endpoint-check.js';
 import type { EffectivePolicy, EndpointCheck } from './endpoint-check.js';
-import { redactTemplate } from './endpoint-template.js';
+import { maskEndpoint } from '../render/mask-endpoint.js';
 import { readEntry } from './entry-nodes.js';
 import type { Named } from './entry-nodes.js';
 import type { ProblemCollector } from './problems.js';
@@ -147,7 +147,7 @@ function actionNames(action: Named, entity: string, known: EntityActions, proble
 
 function duplicateMessage(entity: string, action: string, template: string, first: SourceLocation): string {
   return (
-    `\`${entity}\` \`${action}\` → ${code(redactTemplate(template))} is listed twice ` +
+    `\`${entity}\` \`${action}\` → ${code(maskEndpoint(template))} is listed twice ` +
     `(duplicate of line ${first.line}:${first.col})`
   );
 }

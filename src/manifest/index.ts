@@ -5,6 +5,5 @@ export { parseTemplate, resolveTemplate, variableNames } from './variables.js';
 export type { ParsedTemplate, TemplatePart, TemplateResolution } from './variables.js';
 export { checkEndpoint } from './endpoint-check.js';
 export type { EffectivePolicy, EndpointCheck } from './endpoint-check.js';
-export { redactTemplate } from './endpoint-template.js';
 export { MAX_MANIFEST_BYTES } from './limits.js';
 export type { DesiredSubscription, Environment, Manifest, ManifestPolicy, ManifestResult } from './types.js';
