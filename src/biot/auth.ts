@@ -22,6 +22,8 @@ export interface TokenSourceOptions {
   /** Counts each HTTP request and retry the logins make, for the client's stats. */
   onRequest: () => void;
   onRetry: () => void;
+  /** Cuts the login in flight and its retry waits: the run is being interrupted. */
+  signal?: AbortSignal;
 }
 
 interface Held {
@@ -139,10 +141,15 @@ export class TokenSource {
     return retrying<LoginResult>(
       async (): Promise<Attempt<LoginResult>> => {
         o.onRequest();
-        const answer = await postJson(`${o.baseUrl}${path}`, body, { headers: { traceparent: traceparent(o.traceId) }, timeoutMs: o.timeoutMs });
+        const answer = await postJson(`${o.baseUrl}${path}`, body, {
+          headers: { traceparent: traceparent(o.traceId) },
+          timeoutMs: o.timeoutMs,
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+        if (answer.kind === 'aborted') return { done: interruptedLogin(o.traceId) };
         if (answer.kind !== 'response') {
-          const reason = answer.kind === 'aborted' ? 'aborted' : answer.reason;
-          const cause = answer.kind === 'no-response' ? new Error(o.redactor.redact(answer.cause.message)) : undefined;
+          const { reason } = answer;
+          const cause = new Error(o.redactor.redact(answer.cause.message));
           const error = new BiotApiError({ message: `BioT login: no answer (${reason})`, traceId: o.traceId }, { cause });
           return { retry: reason, failure: { kind: 'error', error } };
         }
@@ -158,14 +165,19 @@ export class TokenSource {
         now: o.now,
         random: o.random,
         sleep: o.sleep,
+        ...(o.signal ? { signal: o.signal } : {}),
         onRetry: (attempt, delayMs, reason) => {
           o.onRetry();
           o.onEvent({ kind: 'retry', attempt, delayMs, reason, call: 'login' });
         },
-        interrupted: () => ({ kind: 'error', error: new BiotApiError({ message: 'interrupted' }) }),
+        interrupted: () => interruptedLogin(o.traceId),
       },
     );
   }
+}
+
+function interruptedLogin(traceId: string): LoginResult {
+  return { kind: 'error', error: new BiotApiError({ message: 'BioT login interrupted', traceId }) };
 }
 
 /** Lets one caller stop waiting for a login shared with others, without cancelling it for them. */

@@ -29,6 +29,11 @@ export interface BiotClientOptions {
   /** The run's W3C trace id (32 hex); one is made when absent. */
   traceId?: string;
   onEvent?: (event: ClientEvent) => void;
+  /**
+   * Cuts logins in flight and their retry waits (an interrupted run: pass its cancel signal).
+   * Calls take their own signal; a login has none and could otherwise hold the run for minutes.
+   */
+  signal?: AbortSignal;
   /** Injectable for tests: retry waits and pacing. Must reject when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
@@ -87,6 +92,7 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
     sleep,
     redactor,
     onEvent: emit,
+    ...(options.signal ? { signal: options.signal } : {}),
     onRequest: () => (counters.requests += 1),
     onRetry: () => (counters.retries += 1),
   });

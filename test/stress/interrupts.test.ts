@@ -3,7 +3,10 @@
  * most 5 s (then cuts them, recording their outcome as unknown), exits 1 within ~6.5 s of the
  * signal, and leaves a state the next run converges from (no journal left behind).
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator, type Fault, type RunningEmulator } from '../../src/emulator/emulator.js';
@@ -186,6 +189,47 @@ describe.concurrent('interrupts mid-apply', () => {
         }
       });
     }, 60_000);
+  }
+});
+
+describe('interrupts during the login', () => {
+  // A BioT whose login never answers: without the interrupt, the run would wait for the login's
+  // timeouts and retries (minutes), past CI's SIGTERM and into its SIGKILL.
+  for (const second of [undefined, 'SIGTERM' as const]) {
+    it(`SIGINT${second ? ' then SIGTERM' : ''} while the login hangs: exit 1 ${second ? 'at once' : 'within the grace'}, nothing changed, no lock left`, async () => {
+      const hanging = createServer(() => undefined);
+      await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()));
+      try {
+        await inTempDir(async (dir) => {
+          const manifest = join(dir, 'subscriptions.yaml');
+          const statePath = join(dir, 'subscriptions.state.json');
+          await writeFile(manifest, manifestYaml(pickEntries(prng(BASE_SEED), 3, 'login')));
+          const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+          const run = spawnCli(['reconcile', '-f', manifest, '--auto-approve'], emulatorEnv(url, PLUGIN_VARS));
+          expect(await waitFor(() => run.stdout().includes('Plan:'), 15_000)).toBe(true);
+          await sleep(300);
+          const signalledAt = performance.now();
+          run.child.kill('SIGINT');
+          let lastAt = signalledAt;
+          if (second) {
+            await sleep(300);
+            lastAt = performance.now();
+            run.child.kill(second);
+          }
+          const result = await run.done;
+          expect(result.code, result.stderr).toBe(1);
+          expect(result.stderr).toMatch(/login interrupted/);
+          expect(result.endedAt - signalledAt).toBeLessThan(GRACE_LIMIT_MS);
+          if (second) expect(result.endedAt - lastAt).toBeLessThan(1500);
+          expect(existsSync(statePath)).toBe(false);
+          expect(existsSync(`${statePath}.lock`)).toBe(false);
+          expect(existsSync(`${statePath}.journal`)).toBe(false);
+        });
+      } finally {
+        hanging.closeAllConnections();
+        await new Promise<void>((resolve) => hanging.close(() => resolve()));
+      }
+    }, 30_000);
   }
 });
 

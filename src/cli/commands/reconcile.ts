@@ -105,6 +105,8 @@ export async function runReconcile(argv: readonly string[], ctx: CliContext): Pr
       maxInFlight: concurrency,
       ...(rate > 0 ? { rate } : {}),
       traceId: randomBytes(16).toString('hex'),
+      // An interrupt during the login must not wait for its retries: cut it with the calls.
+      signal: interrupts.cancel,
     });
     try {
       await client.authenticate();
