@@ -1,8 +1,9 @@
 import type { DesiredSubscription, Environment } from '../manifest/types.js';
 import { resolveTemplate } from '../manifest/variables.js';
 import type { State, StateEntry } from '../state/types.js';
-import { compareRefs, sha256Hex, subscriptionKey, type SubscriptionRef } from '../subscription.js';
+import { sha256Hex, subscriptionKey, type SubscriptionRef } from '../subscription.js';
 import { checkMassDelete } from './mass-delete.js';
+import { sortByRef } from './sort-refs.js';
 import type { Operation, Plan } from './types.js';
 
 type Subscribe = Extract<Operation, { kind: 'subscribe' }>;
@@ -29,15 +30,19 @@ export interface PlanInput {
 export function planChanges(input: PlanInput): Plan {
   const applied = new Map<string, StateEntry>();
   for (const entry of input.state?.subscriptions ?? []) applied.set(subscriptionKey(entry), entry);
-  const desiredKeys = new Set<string>();
+  // Applied entries the manifest still wants; with nothing applied, no key is worth building.
+  const kept = new Set<string>();
 
   const subscribes: Subscribe[] = [];
   const unchanged: SubscriptionRef[] = [];
   for (const want of input.desired) {
-    const key = subscriptionKey(want);
-    desiredKeys.add(key);
     const ref = toRef(want);
-    const have = applied.get(key);
+    let have: StateEntry | undefined;
+    if (applied.size > 0) {
+      const key = subscriptionKey(want);
+      have = applied.get(key);
+      if (have) kept.add(key);
+    }
     if (!have) subscribes.push({ kind: 'subscribe', ref, reason: 'new' });
     else if (have.uncertain) subscribes.push({ kind: 'subscribe', ref, reason: 'uncertain' });
     else if (input.resync) subscribes.push({ kind: 'subscribe', ref, reason: 'resync' });
@@ -46,7 +51,7 @@ export function planChanges(input: PlanInput): Plan {
 
   const unsubscribes: Unsubscribe[] = [];
   for (const [key, entry] of applied) {
-    if (desiredKeys.has(key)) continue;
+    if (kept.has(key)) continue;
     const op: Unsubscribe = {
       kind: 'unsubscribe',
       ref: toRef(entry),
@@ -57,9 +62,9 @@ export function planChanges(input: PlanInput): Plan {
     unsubscribes.push(op);
   }
 
-  subscribes.sort((a, b) => compareRefs(a.ref, b.ref));
-  unsubscribes.sort((a, b) => compareRefs(a.ref, b.ref));
-  unchanged.sort(compareRefs);
+  sortByRef(subscribes, (op) => op.ref);
+  sortByRef(unsubscribes, (op) => op.ref);
+  sortByRef(unchanged, (ref) => ref);
 
   const appliedCount = applied.size;
   const refusal = input.allowMassDelete
