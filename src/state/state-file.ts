@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import equal from 'fast-deep-equal';
 import { StateError } from '../errors.js';
 import { compareRefs } from '../subscription.js';
@@ -16,8 +16,11 @@ import type { State } from './types.js';
 export async function readState(path: string): Promise<State | null> {
   let text: string;
   try {
+    // A FIFO would block the read forever and a device never end it: only a regular file will do.
+    if (!(await stat(path)).isFile()) throw new StateError(`${path}: cannot read the state file: not a regular file`, path);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof StateError) throw error;
     if (errorCode(error) === 'ENOENT') return null;
     throw new StateError(`${path}: cannot read the state file: ${messageOf(error)}`, path, { cause: error });
   }

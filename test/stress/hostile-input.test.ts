@@ -4,6 +4,7 @@
  * to the state file. Property-based (fast-check): most cases run in-process through runCli (an
  * exception escaping it is a failure), a sample through the built CLI as a subprocess.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -592,21 +593,28 @@ describe('hostile input', () => {
     tally.subprocessCases += jobs.length;
   }, 240_000);
 
-  it('a state path that is a folder is a clear error, not a crash', async () => {
+  it('a state path that is a folder, a FIFO or a device is a clear error, not a crash or a hang', async () => {
     await withState(async (dir) => {
-      const statePath = join(dir, 'folder.state.json');
-      await mkdir(statePath);
+      const folder = join(dir, 'folder.state.json');
+      await mkdir(folder);
+      const fifo = join(dir, 'fifo.state.json');
+      const paths = [folder, '/dev/zero'];
+      // A FIFO blocked the read forever (no writer ever comes).
+      if (spawnSync('mkfifo', [fifo]).status === 0) paths.push(fifo);
       const manifest = join(dir, 'subscriptions.yaml');
       await writeFile(manifest, manifestYaml(entries));
-      for (const argv of [
-        ['plan', '-f', manifest, '--state', statePath],
-        ['reconcile', '-f', manifest, '--state', statePath, '--auto-approve'],
-        ['state', 'list', '--state', statePath],
-      ]) {
-        const run = await runInProcess(argv, ctx.env);
-        expect(checkRun(argv.join(' '), run, 'a folder as state')).toBe(1);
+      for (const statePath of paths) {
+        for (const argv of [
+          ['plan', '-f', manifest, '--state', statePath],
+          ['reconcile', '-f', manifest, '--state', statePath, '--auto-approve'],
+          ['state', 'list', '--state', statePath],
+        ]) {
+          const run = await runInProcess(argv, ctx.env);
+          expect(checkRun(argv.join(' '), run, statePath)).toBe(1);
+          expect(run.stderr).toContain('not a regular file');
+        }
       }
       expect(ctx.emulator.stats().requests).toBe(0);
     });
-  });
+  }, 20_000);
 });
