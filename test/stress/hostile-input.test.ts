@@ -422,6 +422,49 @@ function stateCases(valid: string): fc.Arbitrary<Case> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Journals left beside a valid state.
+
+const JOURNAL_CASES = SOAK ? 1000 : 80;
+
+/** The journal a run interrupted mid-apply leaves: a subscribe made, an unsubscribe in flight. */
+function validJournal(stateText: string): string {
+  const state = JSON.parse(stateText) as { lineage: string; serial: number; target: string; subscriptions: Record<string, string>[] };
+  const added = { entityTypeName: 'patient', actionName: '_delete', endpoint: 'https://journal.example.com/p', endpointSha256: sha256('https://journal.example.com/p') };
+  const removed = state.subscriptions[0] ?? added;
+  const at = '2026-07-07T10:00:00.000Z';
+  return [
+    { type: 'header', version: 1, lineage: state.lineage, serial: state.serial, target: state.target, startedAt: at },
+    { type: 'intent', id: 1, kind: 'subscribe', ref: added, at },
+    { type: 'outcome', id: 1, result: 'ok', at },
+    { type: 'intent', id: 2, kind: 'unsubscribe', ref: removed, at },
+  ]
+    .map((record) => `${JSON.stringify(record)}\n`)
+    .join('');
+}
+
+function journalCases(valid: string): fc.Arbitrary<Case> {
+  const lineOp = fc.record({ line: fc.nat(), op: dataOp });
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((t) => ({ how: 'random journal text', bytes: t })) },
+    {
+      weight: 3,
+      arbitrary: fc.array(lineOp, { minLength: 1, maxLength: 3 }).map((ops) => {
+        const lines = valid.trimEnd().split('\n');
+        for (const { line, op } of ops) {
+          const i = line % lines.length;
+          lines[i] = JSON.stringify(applyDataOp(JSON.parse(lines[i] ?? 'null'), op)) ?? '';
+        }
+        return { how: `journal line mutation ${JSON.stringify(ops).slice(0, 300)}`, bytes: `${lines.join('\n')}\n` };
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.array(textOp, { minLength: 1, maxLength: 3 }).map((ops) => ({ how: `journal text mutation ${JSON.stringify(ops).slice(0, 300)}`, bytes: ops.reduce(applyTextOp, valid) })),
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // The checks.
 
 interface Ctx {
@@ -447,7 +490,7 @@ function checkRun(label: string, run: Awaited<ReturnType<Runner>>, how: string):
   return run.code ?? -1;
 }
 
-const tally = { manifestCases: 0, manifestRejected: 0, stateCases: 0, stateRejected: 0, subprocessCases: 0, commands: 0 };
+const tally = { manifestCases: 0, manifestRejected: 0, stateCases: 0, stateRejected: 0, journalCases: 0, journalRejected: 0, subprocessCases: 0, commands: 0 };
 
 /**
  * A manifest case: validate, plan (random format), then reconcile (or a dry run when valid).
@@ -538,7 +581,7 @@ describe('hostile input', () => {
   });
   afterAll(async () => {
     await ctx.emulator.close();
-    figure('hostile-input', { ...tally, total: tally.manifestCases + tally.stateCases });
+    figure('hostile-input', { ...tally, total: tally.manifestCases + tally.stateCases + tally.journalCases });
   });
 
   /** A folder with a valid state bound to the emulator (so plan is not refused for its target). */
@@ -592,6 +635,39 @@ describe('hostile input', () => {
     await Promise.all([lane(jobs.filter((_, i) => i % 2 === 0)), lane(jobs.filter((_, i) => i % 2 === 1))]);
     tally.subprocessCases += jobs.length;
   }, 240_000);
+
+  it(`journals: ${JOURNAL_CASES} generated cases in-process`, async () => {
+    await withState(async (dir) => {
+      const manifest = join(dir, 'subscriptions.yaml');
+      const statePath = join(dir, 'subscriptions.state.json');
+      const journal = `${statePath}.journal`;
+      await writeFile(manifest, manifestYaml(entries));
+      const valid = validJournal(validState(ctx.emulator.url, entries));
+      let rejected = 0;
+      await fc.assert(
+        fc.asyncProperty(journalCases(valid), async (c) => {
+          await writeFile(journal, c.bytes);
+          const before = { state: await bytesOf(statePath), journal: await bytesOf(journal) };
+          // plan folds the journal in memory only; a journal it cannot use stops reconcile too,
+          // before any call and without touching the state or the journal.
+          const plan = await runInProcess(['plan', '-f', manifest, '--state', statePath], ctx.env);
+          if (checkRun('plan with a journal', plan, c.how) === 1) {
+            rejected += 1;
+            const run = await runInProcess(['reconcile', '-f', manifest, '--state', statePath, '--auto-approve'], ctx.env);
+            expect(checkRun('reconcile with a journal', run, c.how), c.how).toBe(1);
+            expect(run.stderr, c.how).toContain('journal');
+          }
+          expect(ctx.emulator.stats().requests, `network call on ${c.how}`).toBe(0);
+          expect((await bytesOf(statePath))?.equals(before.state ?? Buffer.alloc(0)), `state changed on ${c.how}`).toBe(true);
+          expect((await bytesOf(journal))?.equals(before.journal ?? Buffer.alloc(0)), `journal changed on ${c.how}`).toBe(true);
+          expect(existsSync(`${statePath}.lock`), `lock left on ${c.how}`).toBe(false);
+        }),
+        { seed: BASE_SEED + 4, numRuns: JOURNAL_CASES, endOnFailure: true },
+      );
+      tally.journalCases += JOURNAL_CASES;
+      tally.journalRejected += rejected;
+    });
+  }, 120_000);
 
   it('a state path that is a folder, a FIFO or a device is a clear error, not a crash or a hang', async () => {
     await withState(async (dir) => {
