@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.js';
+import { DEMO_USER, startEmulator, type RunningEmulator } from '../../src/emulator/emulator.js';
 import { emulatorEnv } from '../support/biot-env.js';
 import { testdir } from '../support/testdir.js';
 import {
@@ -46,7 +46,12 @@ interface Outcome {
 }
 
 /** Reconciles until converged (checked after each run), at most MAX_RUNS times. */
-async function reconcileUntilConverged(emulator: RunningEmulator, dir: string, entries: readonly Entry[]): Promise<Outcome> {
+async function reconcileUntilConverged(
+  emulator: RunningEmulator,
+  dir: string,
+  entries: readonly Entry[],
+  env: Record<string, string> = emulatorEnv(emulator.url, PLUGIN_VARS),
+): Promise<Outcome> {
   const manifest = join(dir, 'subscriptions.yaml');
   const statePath = join(dir, 'subscriptions.state.json');
   await writeFile(manifest, manifestYaml(entries));
@@ -55,7 +60,7 @@ async function reconcileUntilConverged(emulator: RunningEmulator, dir: string, e
   for (let run = 1; run <= MAX_RUNS; run++) {
     const result = await cli(
       ['reconcile', '-f', manifest, '--auto-approve', '--allow-mass-delete', '--retries', String(RETRIES), '--timeout', '5'],
-      emulatorEnv(emulator.url, PLUGIN_VARS),
+      env,
     );
     exitCodes.push(result.code);
     expect(result.stderr).not.toMatch(/internal error/);
@@ -139,4 +144,22 @@ describe('fault convergence: reconcile against a flaky BioT', () => {
     },
     SOAK ? 1_200_000 : 90_000,
   );
+
+  it('converges with a user login whose 1 s tokens expire and are refreshed during the faults', async () => {
+    const seed = (BASE_SEED ^ 0x5eed) >>> 0;
+    await withSeed('fault convergence with token refresh', seed, async () => {
+      const emulator = await startEmulator({ failRate: FAIL_RATE, lostResponseRate: LOST_RATE, seed, latencyMs: 40, tokenTtlSeconds: 1 });
+      try {
+        const dir = await testdir();
+        const entries = pickEntries(prng(seed), SIZE, `t${seed}`);
+        const env = { BIOT_BASE_URL: emulator.url, BIOT_USERNAME: DEMO_USER.username, BIOT_PASSWORD: DEMO_USER.password, ...PLUGIN_VARS };
+        const outcome = await reconcileUntilConverged(emulator, dir, entries, env);
+        const stats = emulator.stats();
+        expect(stats.refreshes + stats.logins).toBeGreaterThan(2);
+        figure('fault-convergence-token-refresh', { runsNeeded: outcome.runs, logins: stats.logins, refreshes: stats.refreshes, unauthorized: stats.unauthorized });
+      } finally {
+        await emulator.close();
+      }
+    });
+  }, 90_000);
 });
