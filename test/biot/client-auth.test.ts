@@ -121,7 +121,11 @@ describe('token lifetime', () => {
     const { client } = clientOf(emu);
     const outcome = await client.subscribe(triple());
     expect(outcome).toMatchObject({ kind: 'failed', changed: 'no', error: { status: 401, code: 'UNAUTHORIZED' } });
-    expect(emu.stats()).toMatchObject({ logins: 2, subscribeCalls: 2 });
+    // Exactly one renewal after the 401: two sends. A token that looks expired before the first
+    // send may be renewed ahead of it too, so logins are 2 or 3 depending on timing.
+    expect(emu.stats().subscribeCalls).toBe(2);
+    expect(emu.stats().logins).toBeGreaterThanOrEqual(2);
+    expect(emu.stats().logins).toBeLessThanOrEqual(3);
   });
 
   it('user: renews with the refresh token, not a new login', async () => {
