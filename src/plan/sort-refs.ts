@@ -32,16 +32,25 @@ function rankPairs(refs: readonly SubscriptionRef[], first: Field, second: Field
   const ids = new Map<string, Map<string, number>>();
   const pairs: [string, string][] = [];
   const rank = new Uint32Array(refs.length);
+  // Neighbours often share a pair (the actions of one entry share its endpoint): reuse its id.
+  let last: { a: string; b: string; id: number } | undefined;
   refs.forEach((ref, i) => {
-    let inner = ids.get(ref[first]);
-    if (!inner) ids.set(ref[first], (inner = new Map()));
-    let id = inner.get(ref[second]);
+    const a = ref[first];
+    const b = ref[second];
+    if (last?.a === a && last.b === b) {
+      rank[i] = last.id;
+      return;
+    }
+    let inner = ids.get(a);
+    if (!inner) ids.set(a, (inner = new Map()));
+    let id = inner.get(b);
     if (id === undefined) {
       id = pairs.length;
-      inner.set(ref[second], id);
-      pairs.push([ref[first], ref[second]]);
+      inner.set(b, id);
+      pairs.push([a, b]);
     }
     rank[i] = id;
+    last = { a, b, id };
   });
   const byValue = pairs.map((_, id) => id).sort((x, y) => comparePairs(pairs[x], pairs[y]));
   const rankOfId = new Uint32Array(pairs.length);
