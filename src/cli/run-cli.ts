@@ -1,4 +1,5 @@
 import { BiotSubsError, ManifestError, UsageError } from '../errors.js';
+import { printable } from '../render/printable.js';
 import { formatProblem, renderGithubAnnotations } from '../render/problems.js';
 import type { CliContext, ExitCode } from './context.js';
 import { USAGE, type CommandName } from './usage.js';
@@ -42,6 +43,11 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   }
 }
 
+/**
+ * Messages quote what files and arguments hold (a state or lock from a pull request, a flag):
+ * they are printed with control characters escaped, so none can steer a terminal or start a
+ * GitHub workflow command on a line of its own.
+ */
 export function reportError(error: unknown, ctx: CliContext): void {
   if (error instanceof ManifestError) {
     for (const problem of error.problems) ctx.stderr.write(`${formatProblem(problem)}\n`);
@@ -50,16 +56,16 @@ export function reportError(error: unknown, ctx: CliContext): void {
     return;
   }
   if (error instanceof UsageError) {
-    ctx.stderr.write(`biot-subs: ${error.message}\n${error.usage ? `\n${error.usage}\n` : ''}`);
+    ctx.stderr.write(`biot-subs: ${printable(error.message)}\n${error.usage ? `\n${error.usage}\n` : ''}`);
     return;
   }
   if (error instanceof BiotSubsError) {
-    ctx.stderr.write(`biot-subs: error: ${error.message}\n`);
+    ctx.stderr.write(`biot-subs: error: ${printable(error.message)}\n`);
     return;
   }
   // Not a condition a user caused: say so without a stack trace (set BIOT_SUBS_DEBUG=1 for it).
   const detail = error instanceof Error ? error.message : String(error);
-  ctx.stderr.write(`biot-subs: internal error: ${detail}\n`);
+  ctx.stderr.write(`biot-subs: internal error: ${printable(detail)}\n`);
   if (ctx.env['BIOT_SUBS_DEBUG'] && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
 }
 

@@ -23,6 +23,7 @@ const validateSchema = validateGenerated as unknown as ValidateFunction;
 export const STATE_VERSION = 1;
 
 const MAX_LISTED = 5;
+const MAX_NAME_SHOWN = 60;
 
 /**
  * Checks a parsed state file and returns it typed, or throws a StateError naming `file` and
@@ -83,7 +84,9 @@ function describeError(error: SchemaError): string {
   const where = error.instancePath === '' ? 'the top level' : error.instancePath;
   const extra = error.params['additionalProperty'];
   if (error.keyword === 'additionalProperties' && typeof extra === 'string') {
-    return `${where}: unknown property "${extra}"`;
+    // Quoted as JSON (control characters escaped) and cut short: the name comes from the file.
+    const name = extra.length > MAX_NAME_SHOWN ? `${extra.slice(0, MAX_NAME_SHOWN)}…` : extra;
+    return `${where}: unknown property ${JSON.stringify(name)}`;
   }
   const allowed = error.params['allowedValue'];
   if (error.keyword === 'const') return `${where}: must be ${JSON.stringify(allowed)}`;

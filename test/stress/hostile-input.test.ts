@@ -200,7 +200,10 @@ function parentOf(root: unknown, path: (string | number)[]): { parent: Record<st
   return key === undefined ? null : { parent, key };
 }
 
-function applyDataOp(root: unknown, op: DataOp): unknown {
+function applyDataOp(root: unknown, given: DataOp): unknown {
+  // A copy: generated values may be shared (fc.constant({})) and must never be mutated, or an
+  // object could end up holding itself.
+  const op = structuredClone(given);
   const all = nodes(root);
   const path = all[op.at % all.length] ?? [];
   const target = parentOf(root, path);
@@ -477,6 +480,8 @@ type Runner = (argv: readonly string[], env: Record<string, string>) => Promise<
 const inProcess: Runner = (argv, env) => runInProcess(argv, env);
 const subprocess: Runner = (argv, env) => cli(argv, env);
 
+const CONTROL = /[\u0000-\u0008\u000b-\u001f]/;
+
 /** One command's result against the promises; returns its exit code. */
 function checkRun(label: string, run: Awaited<ReturnType<Runner>>, how: string): number {
   const where = `${label} on ${how}\nstdout: ${run.stdout.slice(0, 2000)}\nstderr: ${run.stderr.slice(0, 2000)}`;
@@ -485,6 +490,9 @@ function checkRun(label: string, run: Awaited<ReturnType<Runner>>, how: string):
   expect(looksLikeCrash(run.stderr), `${where}\n(stack trace or internal error on stderr)`).toBe(false);
   expect(looksLikeCrash(run.stdout), `${where}\n(stack trace or internal error on stdout)`).toBe(false);
   if (run.code === 1) expect(run.stderr, `${where}\n(exit 1 without a message)`).toMatch(/^biot-subs|\nbiot-subs/);
+  // Text from files reaches terminals and CI logs: no raw control character (ESC, CR, NUL …).
+  expect(CONTROL.exec(run.stdout)?.[0], `${where}\n(raw control character on stdout)`).toBeUndefined();
+  expect(CONTROL.exec(run.stderr)?.[0], `${where}\n(raw control character on stderr)`).toBeUndefined();
   // A clear error, not an echo of a huge input.
   expect(run.stderr.length, `${where}\n(stderr is ${run.stderr.length} chars)`).toBeLessThan(40_000);
   return run.code ?? -1;

@@ -3,6 +3,7 @@ import { BiotSubsError } from '../../errors.js';
 import { checkEndpoint } from '../../manifest/endpoint-check.js';
 import { resolveTemplate } from '../../manifest/variables.js';
 import { maskEndpoint } from '../../render/mask-endpoint.js';
+import { printable } from '../../render/printable.js';
 import { unlockState } from '../../state/lock.js';
 import { findEntries, importEntry, removeEntry } from '../../state/state-entries.js';
 import { newState, readState, serializeState, writeState } from '../../state/state-file.js';
@@ -50,7 +51,7 @@ export async function runState(argv: readonly string[], ctx: CliContext): Promis
       const holder = await unlockState(statePath);
       ctx.stdout.write(
         holder
-          ? `removed the lock held by pid ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.startedAt})\n`
+          ? `removed the lock held by pid ${holder.pid} on ${printable(holder.host)} (${printable(holder.command)}, since ${printable(holder.startedAt)})\n`
           : 'no lock was held\n',
       );
       return 0;
@@ -73,7 +74,8 @@ function listState(state: State | null, statePath: string, ctx: CliContext): Exi
   );
   for (const entry of state.subscriptions) {
     const flag = entry.uncertain ? '  (uncertain: re-asserted by the next reconcile)' : '';
-    ctx.stdout.write(`${entry.entityTypeName}\t${entry.actionName}\t${maskEndpoint(entry.endpoint)}${flag}\n`);
+    // The state may come from a pull request: its text must not steer the terminal or the CI log.
+    ctx.stdout.write(`${printable(entry.entityTypeName)}\t${printable(entry.actionName)}\t${printable(maskEndpoint(entry.endpoint))}${flag}\n`);
   }
   return 0;
 }
