@@ -1,12 +1,12 @@
-import { compareRefs, type SubscriptionRef } from '../subscription.js';
+import type { SubscriptionRef } from '../subscription.js';
 
 /**
  * Sorts `items` in place into `compareRefs` order (stable), for plans of 100k operations.
  * Comparing refs as strings costs n log n comparisons of URLs that share long prefixes; here
  * the distinct (entity, action) and (endpoint, hash) pairs, far fewer than the items (an entry
  * with `*` gives one endpoint to every action of its entity), are ranked once, and the items
- * sort natively as numbers packing both ranks and their index. Falls back to `compareRefs`
- * when such a number would not be exact.
+ * are placed by those ranks with two stable counting sorts (the minor key first): no
+ * comparison of items at all.
  */
 export function sortByRef<T>(items: T[], refOf: (item: T) => SubscriptionRef): void {
   const n = items.length;
@@ -14,15 +14,28 @@ export function sortByRef<T>(items: T[], refOf: (item: T) => SubscriptionRef): v
   const refs = items.map(refOf);
   const names = rankPairs(refs, 'entityTypeName', 'actionName');
   const endpoints = rankPairs(refs, 'endpoint', 'endpointSha256');
-  if (names.count * endpoints.count * n > Number.MAX_SAFE_INTEGER) {
-    items.sort((a, b) => compareRefs(refOf(a), refOf(b)));
-    return;
-  }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = ((names.rank[i] ?? 0) * endpoints.count + (endpoints.rank[i] ?? 0)) * n + i;
-  keys.sort();
+  const order = countingSort(countingSort(null, endpoints), names);
   const before = items.slice();
-  for (let i = 0; i < n; i++) items[i] = before[(keys[i] ?? 0) % n] as T;
+  for (let to = 0; to < n; to++) items[to] = before[order[to] ?? 0] as T;
+}
+
+/** The indexes in `order` (null: 0, 1, 2, …) stably re-sorted by their rank. */
+function countingSort(order: Uint32Array | null, { rank, count }: { rank: Uint32Array; count: number }): Uint32Array {
+  const n = rank.length;
+  const next = new Uint32Array(count + 1);
+  for (let i = 0; i < n; i++) {
+    const r = (rank[i] ?? 0) + 1;
+    next[r] = (next[r] ?? 0) + 1;
+  }
+  for (let r = 1; r <= count; r++) next[r] = (next[r] ?? 0) + (next[r - 1] ?? 0);
+  const sorted = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order ? (order[k] ?? 0) : k;
+    const r = rank[i] ?? 0;
+    sorted[next[r] ?? 0] = i;
+    next[r] = (next[r] ?? 0) + 1;
+  }
+  return sorted;
 }
 
 type Field = keyof SubscriptionRef;
