@@ -677,6 +677,23 @@ describe('hostile input', () => {
     });
   }, 120_000);
 
+  it('plan --out naming the manifest, the state, its journal or its lock is refused and writes nothing', async () => {
+    await withState(async (dir) => {
+      const manifest = join(dir, 'subscriptions.yaml');
+      const statePath = join(dir, 'subscriptions.state.json');
+      await writeFile(manifest, manifestYaml(entries));
+      for (const out of [manifest, statePath, `${statePath}.journal`, `${statePath}.lock`, join(dir, '.', 'subscriptions.yaml')]) {
+        const before = { manifest: await bytesOf(manifest), state: await bytesOf(statePath) };
+        const run = await runInProcess(['plan', '-f', manifest, '--out', out], ctx.env);
+        expect(checkRun(`plan --out ${out}`, run, 'an --out over a file biot-subs reads')).toBe(1);
+        expect(run.stderr).toMatch(/save the plan to another file/);
+        expect(await bytesOf(manifest)).toEqual(before.manifest);
+        expect(await bytesOf(statePath)).toEqual(before.state);
+        expect(existsSync(`${statePath}.journal`) || existsSync(`${statePath}.lock`)).toBe(false);
+      }
+    });
+  });
+
   it('a state path that is a folder, a FIFO or a device is a clear error, not a crash or a hang', async () => {
     await withState(async (dir) => {
       const folder = join(dir, 'folder.state.json');
