@@ -59,6 +59,8 @@ interface KillFigures {
   orphansAfterKill: number;
   orphansAfterRerun: number;
   rerunRecoveredJournal: number;
+  /** Entries the recovered journal left uncertain (calls in flight at the kill). */
+  uncertainAfterKill: number;
   byKind: Record<string, number>;
 }
 
@@ -167,13 +169,17 @@ async function killPoint(index: number, kind: Kind, trigger: Trigger, calibratio
       if (result.signal === 'SIGKILL' && !(before === null ? after === null : after !== null && before.equals(after))) figures.stateChangedBeforeKill += 1;
 
       // Half the time the next commit changes its mind: it drops some of the entries the dead
-      // run was adding (their subscribe may have been in flight) and one it kept.
+      // run was adding (their subscribe may have been in flight) and some it kept, and wants
+      // back some the dead run was removing (their unsubscribe may have been in flight).
       const changeMind = random() < 0.5;
-      const rerunEntries = changeMind ? target.filter((e, i) => !(i % 3 === 0 || (kind === 'add' && i % 2 === 0))) : target;
+      const rerunEntries = changeMind
+        ? [...target.filter((_, i) => !(i % 3 === 0 || (kind === 'add' && i % 2 === 0))), ...(kind === 'remove' ? base.slice(0, 3) : [])]
+        : target;
       if (changeMind) figures.changedMind += 1;
       const rerunTriples = resolved(rerunEntries, PLUGIN_VARS);
       const recovered = await recoverJournal(statePath, stored);
       const knownState = recovered ? recovered.state : stored;
+      figures.uncertainAfterKill += recovered?.recovered.uncertain.length ?? 0;
       const lost = orphans(emulator.subscriptions(), knownState, rerunTriples);
       figures.orphansAfterKill += lost.length;
       expect(lost, 'after the kill: subscriptions neither the (recovered) state nor the manifest knows').toEqual([]);
@@ -248,6 +254,7 @@ describe('crash recovery: kill -9 during applies', () => {
         orphansAfterKill: 0,
         orphansAfterRerun: 0,
         rerunRecoveredJournal: 0,
+        uncertainAfterKill: 0,
         byKind: {},
       };
       const points = ([['delay', DELAY_KILLS], ['call', CALL_KILLS], ['state-write', WRITE_KILLS]] as const).flatMap(([trigger, count]) =>
