@@ -29,6 +29,7 @@ import {
   runInProcess,
   sha256,
   SOAK,
+  sortTriples,
   type Entry,
 } from './helpers.js';
 
@@ -355,6 +356,10 @@ function manifestCases(bases: string[]): fc.Arbitrary<Case> {
 // ---------------------------------------------------------------------------------------------
 // State files.
 
+function resolvedEntries(entries: readonly Entry[]): ReturnType<typeof sortTriples> {
+  return sortTriples(entries.map((e) => ({ ...e, endpoint: e.endpoint.replace('${PLUGIN_BASE_URL}', PLUGIN_VARS.PLUGIN_BASE_URL) })));
+}
+
 function validState(target: string, entries: readonly Entry[]): string {
   let state = newState(target);
   entries.forEach((e, i) => {
@@ -468,6 +473,29 @@ function journalCases(valid: string): fc.Arbitrary<Case> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Saved plans (`plan --out`, then `reconcile --plan`).
+
+const SAVED_PLAN_CASES = SOAK ? 600 : 60;
+
+function savedPlanCases(valid: string): fc.Arbitrary<Case> {
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.json({ maxDepth: 3 }).map((t) => ({ how: 'random JSON plan', bytes: t })) },
+    {
+      weight: 4,
+      arbitrary: fc.array(dataOp, { minLength: 1, maxLength: 3 }).map((ops) => {
+        let data: unknown = JSON.parse(valid);
+        for (const op of ops) data = applyDataOp(data, op);
+        return { how: `saved plan mutation ${JSON.stringify(ops).slice(0, 300)}`, bytes: JSON.stringify(data, null, 2) ?? '' };
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.array(textOp, { minLength: 1, maxLength: 3 }).map((ops) => ({ how: `saved plan text mutation ${JSON.stringify(ops).slice(0, 300)}`, bytes: ops.reduce(applyTextOp, valid) })),
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // The checks.
 
 interface Ctx {
@@ -498,7 +526,7 @@ function checkRun(label: string, run: Awaited<ReturnType<Runner>>, how: string):
   return run.code ?? -1;
 }
 
-const tally = { manifestCases: 0, manifestRejected: 0, stateCases: 0, stateRejected: 0, journalCases: 0, journalRejected: 0, subprocessCases: 0, commands: 0 };
+const tally = { manifestCases: 0, manifestRejected: 0, stateCases: 0, stateRejected: 0, journalCases: 0, journalRejected: 0, savedPlanCases: 0, savedPlansAccepted: 0, subprocessCases: 0, commands: 0 };
 
 /**
  * A manifest case: validate, plan (random format), then reconcile (or a dry run when valid).
@@ -589,7 +617,7 @@ describe('hostile input', () => {
   });
   afterAll(async () => {
     await ctx.emulator.close();
-    figure('hostile-input', { ...tally, total: tally.manifestCases + tally.stateCases + tally.journalCases });
+    figure('hostile-input', { ...tally, total: tally.manifestCases + tally.stateCases + tally.journalCases + tally.savedPlanCases });
   });
 
   /** A folder with a valid state bound to the emulator (so plan is not refused for its target). */
@@ -674,6 +702,50 @@ describe('hostile input', () => {
       );
       tally.journalCases += JOURNAL_CASES;
       tally.journalRejected += rejected;
+    });
+  }, 120_000);
+
+  it(`saved plans: ${SAVED_PLAN_CASES} tampered plans given to reconcile --plan in-process`, async () => {
+    await withState(async (dir) => {
+      const manifest = join(dir, 'subscriptions.yaml');
+      const statePath = join(dir, 'subscriptions.state.json');
+      const saved = join(dir, 'plan.json');
+      // The state holds `entries`; the manifest drops one and adds two: a plan with both kinds.
+      const extra = pickEntries(prng(BASE_SEED + 9), 12, 'saved').filter((e) => !entries.some((x) => x.entityTypeName === e.entityTypeName && x.actionName === e.actionName)).slice(0, 2);
+      const desired = [...entries.slice(1), ...extra];
+      await writeFile(manifest, manifestYaml(desired));
+      const stateBytes = await bytesOf(statePath);
+      const reset = (): void => {
+        ctx.emulator.reset();
+        for (const t of resolvedEntries(entries)) ctx.emulator.hold(t);
+      };
+      const made = await runInProcess(['plan', '-f', manifest, '--out', saved], ctx.env);
+      expect(made.code, made.stderr).toBe(0);
+      const valid = (await bytesOf(saved))?.toString('utf8') ?? '';
+      let accepted = 0;
+      await fc.assert(
+        fc.asyncProperty(savedPlanCases(valid), async (c) => {
+          reset();
+          await writeFile(statePath, stateBytes ?? '');
+          await writeFile(saved, c.bytes);
+          const run = await runInProcess(['reconcile', '-f', manifest, '--plan', saved], ctx.env);
+          if (checkRun('reconcile --plan', run, c.how) === 0) {
+            // Accepted only when it is the plan made now: BioT then matches the manifest.
+            accepted += 1;
+            expect(sortTriples(ctx.emulator.subscriptions()), c.how).toEqual(resolvedEntries(desired));
+          } else {
+            expect(ctx.emulator.stats().requests, `network call on ${c.how}`).toBe(0);
+            expect((await bytesOf(statePath))?.equals(stateBytes ?? Buffer.alloc(0)), `state changed on ${c.how}`).toBe(true);
+          }
+          expect(existsSync(`${statePath}.lock`), `lock left on ${c.how}`).toBe(false);
+          expect(existsSync(`${statePath}.journal`), `journal left on ${c.how}`).toBe(false);
+        }),
+        { seed: BASE_SEED + 5, numRuns: SAVED_PLAN_CASES, endOnFailure: true },
+      );
+      reset();
+      ctx.emulator.reset();
+      tally.savedPlanCases += SAVED_PLAN_CASES;
+      tally.savedPlansAccepted += accepted;
     });
   }, 120_000);
 
