@@ -135,8 +135,10 @@ export class RateControl {
   measuredRate(now: number): number {
     this.#prune(now);
     if (this.#firstSendAt === null) return 0;
-    // Early in a run the window is not full yet: divide by the time actually covered.
-    const spanMs = Math.min(this.#windowMs, Math.max(100, now - this.#firstSendAt));
+    // Early in a run the window is not full yet: divide by the time actually covered, at least
+    // 25 ms (one call then reads as 40/s, the initial rate). A longer floor under-reads the
+    // first round trips and holds slow start's cap of twice this rate below what it allows.
+    const spanMs = Math.min(this.#windowMs, Math.max(25, now - this.#firstSendAt));
     return (this.#sends.length * 1000) / spanMs;
   }
 
