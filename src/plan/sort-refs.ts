@@ -43,37 +43,30 @@ type Field = keyof SubscriptionRef;
 /** Each ref's rank among the distinct (first, second) value pairs, in string order. */
 function rankPairs(refs: readonly SubscriptionRef[], first: Field, second: Field): { rank: Uint32Array; count: number } {
   const ids = new Map<string, Map<string, number>>();
-  const pairs: [string, string][] = [];
+  const pairs: { a: string; b: string; id: number }[] = [];
   const rank = new Uint32Array(refs.length);
   // Neighbours often share a pair (the actions of one entry share its endpoint): reuse its id.
   let last: { a: string; b: string; id: number } | undefined;
   refs.forEach((ref, i) => {
     const a = ref[first];
     const b = ref[second];
-    if (last?.a === a && last.b === b) {
-      rank[i] = last.id;
-      return;
+    if (last?.a !== a || last.b !== b) {
+      let inner = ids.get(a);
+      if (!inner) ids.set(a, (inner = new Map()));
+      let id = inner.get(b);
+      if (id === undefined) {
+        id = pairs.length;
+        inner.set(b, id);
+        pairs.push({ a, b, id });
+      }
+      last = { a, b, id };
     }
-    let inner = ids.get(a);
-    if (!inner) ids.set(a, (inner = new Map()));
-    let id = inner.get(b);
-    if (id === undefined) {
-      id = pairs.length;
-      inner.set(b, id);
-      pairs.push([a, b]);
-    }
-    rank[i] = id;
-    last = { a, b, id };
+    rank[i] = last.id;
   });
-  const byValue = pairs.map((_, id) => id).sort((x, y) => comparePairs(pairs[x], pairs[y]));
+  // The pairs in compareRefs' string order; ids become ranks.
+  pairs.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
   const rankOfId = new Uint32Array(pairs.length);
-  byValue.forEach((id, r) => (rankOfId[id] = r));
+  pairs.forEach((pair, r) => (rankOfId[pair.id] = r));
   for (let i = 0; i < rank.length; i++) rank[i] = rankOfId[rank[i] ?? 0] ?? 0;
   return { rank, count: pairs.length };
-}
-
-function comparePairs(a: [string, string] | undefined, b: [string, string] | undefined): number {
-  const [a1 = '', a2 = ''] = a ?? [];
-  const [b1 = '', b2 = ''] = b ?? [];
-  return a1 < b1 ? -1 : a1 > b1 ? 1 : a2 < b2 ? -1 : a2 > b2 ? 1 : 0;
 }
