@@ -32,17 +32,8 @@ export const BASE_SEED: number = (() => {
   return SOAK ? (Date.now() ^ (process.pid << 8)) >>> 0 : 20_260_707;
 })();
 
-/** mulberry32: the same tiny PRNG the emulator uses, for kill delays and picks. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the emulator uses (mulberry32), for kill delays and picks. */
+export { mulberry32 as prng } from '../../src/emulator/prng.js';
 
 /** Runs `body` and, when it fails, says which seed replays it. */
 export async function withSeed<T>(label: string, seed: number, body: () => Promise<T>): Promise<T> {
