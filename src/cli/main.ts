@@ -4,6 +4,14 @@ import { runCli } from './run-cli.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+// A reader that goes away (`biot-subs plan | head`) must not crash the run with a stack trace,
+// least of all mid-apply: output is dropped from then on, and the apply finishes and records.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 const ctx: CliContext = {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readState } from '../../src/state/state-file.js';
+import { emulatorEnv } from '../support/biot-env.js';
+import { CLI } from '../support/run-cli.js';
+import { testdir } from '../support/testdir.js';
+import { emulator } from './helpers.js';
+
+describe('a reader that goes away', () => {
+  it('does not stop an apply: it finishes, records and leaves no journal or lock', async () => {
+    const emu = await emulator({ latencyMs: 15 });
+    const dir = await testdir();
+    const entries = Array.from(
+      { length: 40 },
+      (_, i) => `  - entityTypeName: device\n    actionName: _create\n    endpoint: https://hooks.example.com/d/${i}\n`,
+    ).join('');
+    await writeFile(join(dir, 'subscriptions.yaml'), `version: 1\nsubscriptions:\n${entries}`);
+    const child = spawn(process.execPath, [CLI, 'reconcile', '--auto-approve'], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'], ...emulatorEnv(emu.url) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // Read the first bytes of stdout, then close it, as `| head -c 10` would.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
+    expect(emu.subscriptions()).toHaveLength(40);
+    expect((await readState(join(dir, 'subscriptions.state.json')))?.subscriptions).toHaveLength(40);
+    expect(existsSync(join(dir, 'subscriptions.state.json.journal'))).toBe(false);
+    expect(existsSync(join(dir, 'subscriptions.state.json.lock'))).toBe(false);
+  });
+});
