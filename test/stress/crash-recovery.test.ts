@@ -10,10 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.js';
 import { recoverJournal } from '../../src/state/journal.js';
-import { emulatorEnv } from '../support/biot-env.js';
-import { testdir } from '../support/testdir.js';
 import {
   BASE_SEED,
   bytesOf,
@@ -31,6 +28,7 @@ import {
   SOAK,
   spawnCli,
   waitFor,
+  withEmulatorWorkspace,
   withSeed,
   type Entry,
 } from './helpers.js';
@@ -93,113 +91,109 @@ async function killPoint(index: number, kind: Kind, trigger: Trigger, calibratio
   await withSeed(`crash ${kind} #${index} (${trigger})`, seed, async () => {
     const random = prng(seed);
     const latencyMs = 20 + Math.floor(random() * 31);
-    const emulator = await startEmulator({ latencyMs, seed });
-    let watcher: FSWatcher | undefined;
-    try {
-      const dir = await testdir();
-      const manifest = join(dir, 'subscriptions.yaml');
-      const statePath = join(dir, 'subscriptions.state.json');
-      const env = emulatorEnv(emulator.url, PLUGIN_VARS);
-      const pool = pickEntries(random, SIZE + 6, `k${index}`);
-      const base = pool.slice(0, SIZE);
-      let target: Entry[];
-      if (kind === 'add') {
-        target = base;
-      } else {
-        // Applied first (fault-free), then the apply under test adds 3 and removes 6.
-        await writeFile(manifest, manifestYaml(base));
-        const setup = await cli(applyArgs(manifest), env);
-        expect(setup.code, setup.stderr).toBe(0);
-        target = [...base.slice(6), ...pool.slice(SIZE, SIZE + 3)];
-      }
-      await writeFile(manifest, manifestYaml(target));
-      const before = await bytesOf(statePath);
-      const callsBefore = emulator.stats().subscribeCalls + emulator.stats().unsubscribeCalls;
-
-      // The run under test, killed with SIGKILL.
-      const run = spawnCli(applyArgs(manifest), env);
-      let running = true;
-      const poller = pollState(statePath, () => running);
-      let killedAt = 0;
-      const kill = (): void => {
-        if (killedAt === 0 && run.child.exitCode === null) {
-          killedAt = performance.now();
-          run.child.kill('SIGKILL');
+    await withEmulatorWorkspace({ latencyMs, seed }, async ({ emulator, dir, manifest, statePath, env }) => {
+      let watcher: FSWatcher | undefined;
+      try {
+        const pool = pickEntries(random, SIZE + 6, `k${index}`);
+        const base = pool.slice(0, SIZE);
+        let target: Entry[];
+        if (kind === 'add') {
+          target = base;
+        } else {
+          // Applied first (fault-free), then the apply under test adds 3 and removes 6.
+          await writeFile(manifest, manifestYaml(base));
+          const setup = await cli(applyArgs(manifest), env);
+          expect(setup.code, setup.stderr).toBe(0);
+          target = [...base.slice(6), ...pool.slice(SIZE, SIZE + 3)];
         }
-      };
-      if (trigger === 'state-write') {
-        // The moment its temporary state file appears: between create, fsync and rename.
-        watcher = watch(dir, (_event, name) => {
-          if (typeof name === 'string' && STATE_TEMP.test(name)) kill();
-        });
-      } else if (trigger === 'call') {
-        // After the k-th call reached BioT, plus up to one call's latency.
-        const calls = (): number => emulator.stats().subscribeCalls + emulator.stats().unsubscribeCalls;
-        const k = callsBefore + 1 + Math.floor(random() * (kind === 'add' ? SIZE : 9));
-        const extra = random() * latencyMs;
-        void waitFor(() => calls() >= k || run.child.exitCode !== null, 30_000, 1).then(() => setTimeout(kill, extra));
-      } else {
-        // Anywhere from the spawn to just after the end of an unkilled run.
-        setTimeout(kill, calibrationMs[kind].end * 1.05 * random());
-      }
-      const result = await run.done;
-      watcher?.close();
-      running = false;
-      const polled = await poller;
-      expect(polled.failures, 'every read of the state during the run parsed').toEqual([]);
-      figures.stateReads += polled.reads;
-      if (result.signal !== 'SIGKILL') {
-        // It finished before the kill landed: still a valid data point for the rerun, not a kill.
-        figures.exitedBeforeKill += 1;
-        expect(result.code, result.stderr).toBe(0);
-      } else {
-        figures.killed += 1;
-        figures.byKind[`${kind}/${trigger}`] = (figures.byKind[`${kind}/${trigger}`] ?? 0) + 1;
-      }
-      // Calls the dead run left in flight land on the emulator within its latency.
-      await sleep(latencyMs + 30);
+        await writeFile(manifest, manifestYaml(target));
+        const before = await bytesOf(statePath);
+        const callsBefore = emulator.stats().subscribeCalls + emulator.stats().unsubscribeCalls;
 
-      // Right after the kill: the state file parses, and what BioT holds is known to someone.
-      const stored = await parsedState(statePath);
-      const files = await readdir(dir);
-      const journalLeft = files.includes('subscriptions.state.json.journal');
-      if (journalLeft) figures.journalLeft += 1;
-      if (files.some((f) => STATE_TEMP.test(f))) figures.tempLeft += 1;
-      const after = await bytesOf(statePath);
-      if (result.signal === 'SIGKILL' && !(before === null ? after === null : after !== null && before.equals(after))) figures.stateChangedBeforeKill += 1;
+        // The run under test, killed with SIGKILL.
+        const run = spawnCli(applyArgs(manifest), env);
+        let running = true;
+        const poller = pollState(statePath, () => running);
+        let killedAt = 0;
+        const kill = (): void => {
+          if (killedAt === 0 && run.child.exitCode === null) {
+            killedAt = performance.now();
+            run.child.kill('SIGKILL');
+          }
+        };
+        if (trigger === 'state-write') {
+          // The moment its temporary state file appears: between create, fsync and rename.
+          watcher = watch(dir, (_event, name) => {
+            if (typeof name === 'string' && STATE_TEMP.test(name)) kill();
+          });
+        } else if (trigger === 'call') {
+          // After the k-th call reached BioT, plus up to one call's latency.
+          const calls = (): number => emulator.stats().subscribeCalls + emulator.stats().unsubscribeCalls;
+          const k = callsBefore + 1 + Math.floor(random() * (kind === 'add' ? SIZE : 9));
+          const extra = random() * latencyMs;
+          void waitFor(() => calls() >= k || run.child.exitCode !== null, 30_000, 1).then(() => setTimeout(kill, extra));
+        } else {
+          // Anywhere from the spawn to just after the end of an unkilled run.
+          setTimeout(kill, calibrationMs[kind].end * 1.05 * random());
+        }
+        const result = await run.done;
+        watcher?.close();
+        running = false;
+        const polled = await poller;
+        expect(polled.failures, 'every read of the state during the run parsed').toEqual([]);
+        figures.stateReads += polled.reads;
+        if (result.signal !== 'SIGKILL') {
+          // It finished before the kill landed: still a valid data point for the rerun, not a kill.
+          figures.exitedBeforeKill += 1;
+          expect(result.code, result.stderr).toBe(0);
+        } else {
+          figures.killed += 1;
+          figures.byKind[`${kind}/${trigger}`] = (figures.byKind[`${kind}/${trigger}`] ?? 0) + 1;
+        }
+        // Calls the dead run left in flight land on the emulator within its latency.
+        await sleep(latencyMs + 30);
 
-      // Half the time the next commit changes its mind: it drops some of the entries the dead
-      // run was adding (their subscribe may have been in flight) and some it kept, and wants
-      // back some the dead run was removing (their unsubscribe may have been in flight).
-      const changeMind = random() < 0.5;
-      const rerunEntries = changeMind
-        ? [...target.filter((_, i) => !(i % 3 === 0 || (kind === 'add' && i % 2 === 0))), ...(kind === 'remove' ? base.slice(0, 3) : [])]
-        : target;
-      if (changeMind) figures.changedMind += 1;
-      const rerunTriples = resolved(rerunEntries, PLUGIN_VARS);
-      const recovered = await recoverJournal(statePath, stored);
-      const knownState = recovered ? recovered.state : stored;
-      figures.uncertainAfterKill += recovered?.recovered.uncertain.length ?? 0;
-      const lost = orphans(emulator.subscriptions(), knownState, rerunTriples);
-      figures.orphansAfterKill += lost.length;
-      expect(lost, 'after the kill: subscriptions neither the (recovered) state nor the manifest knows').toEqual([]);
+        // Right after the kill: the state file parses, and what BioT holds is known to someone.
+        const stored = await parsedState(statePath);
+        const files = await readdir(dir);
+        const journalLeft = files.includes('subscriptions.state.json.journal');
+        if (journalLeft) figures.journalLeft += 1;
+        if (files.some((f) => STATE_TEMP.test(f))) figures.tempLeft += 1;
+        const after = await bytesOf(statePath);
+        if (result.signal === 'SIGKILL' && !(before === null ? after === null : after !== null && before.equals(after))) figures.stateChangedBeforeKill += 1;
 
-      // ONE fault-free rerun converges.
-      await writeFile(manifest, manifestYaml(rerunEntries));
-      const rerun = await cli(applyArgs(manifest), env);
-      expect(rerun.code, `rerun after the kill:\n${rerun.stdout}\n${rerun.stderr}`).toBe(0);
-      if (journalLeft) {
-        expect(rerun.stderr).toMatch(/recovered the journal/);
-        figures.rerunRecoveredJournal += 1;
+        // Half the time the next commit changes its mind: it drops some of the entries the dead
+        // run was adding (their subscribe may have been in flight) and some it kept, and wants
+        // back some the dead run was removing (their unsubscribe may have been in flight).
+        const changeMind = random() < 0.5;
+        const rerunEntries = changeMind
+          ? [...target.filter((_, i) => !(i % 3 === 0 || (kind === 'add' && i % 2 === 0))), ...(kind === 'remove' ? base.slice(0, 3) : [])]
+          : target;
+        if (changeMind) figures.changedMind += 1;
+        const rerunTriples = resolved(rerunEntries, PLUGIN_VARS);
+        const recovered = await recoverJournal(statePath, stored);
+        const knownState = recovered ? recovered.state : stored;
+        figures.uncertainAfterKill += recovered?.recovered.uncertain.length ?? 0;
+        const lost = orphans(emulator.subscriptions(), knownState, rerunTriples);
+        figures.orphansAfterKill += lost.length;
+        expect(lost, 'after the kill: subscriptions neither the (recovered) state nor the manifest knows').toEqual([]);
+
+        // ONE fault-free rerun converges.
+        await writeFile(manifest, manifestYaml(rerunEntries));
+        const rerun = await cli(applyArgs(manifest), env);
+        expect(rerun.code, `rerun after the kill:\n${rerun.stdout}\n${rerun.stderr}`).toBe(0);
+        if (journalLeft) {
+          expect(rerun.stderr).toMatch(/recovered the journal/);
+          figures.rerunRecoveredJournal += 1;
+        }
+        const state = await expectConverged(emulator, statePath, rerunTriples, 'after one rerun');
+        figures.orphansAfterRerun += orphans(emulator.subscriptions(), state, rerunTriples).length;
+        // No litter beside a state that is committed to git.
+        expect((await readdir(dir)).sort()).toEqual(['subscriptions.state.json', 'subscriptions.yaml']);
+      } finally {
+        watcher?.close();
       }
-      const state = await expectConverged(emulator, statePath, rerunTriples, 'after one rerun');
-      figures.orphansAfterRerun += orphans(emulator.subscriptions(), state, rerunTriples).length;
-      // No litter beside a state that is committed to git.
-      expect((await readdir(dir)).sort()).toEqual(['subscriptions.state.json', 'subscriptions.yaml']);
-    } finally {
-      watcher?.close();
-      await emulator.close();
-    }
+    });
   });
 }
 
@@ -211,11 +205,7 @@ interface Calibration {
 
 /** When an unkilled apply of each kind makes its first call and ends, so kill delays cover it. */
 async function calibrate(): Promise<Record<Kind, Calibration>> {
-  const emulator = await startEmulator({ latencyMs: 35 });
-  try {
-    const dir = await testdir();
-    const manifest = join(dir, 'subscriptions.yaml');
-    const env = emulatorEnv(emulator.url, PLUGIN_VARS);
+  return withEmulatorWorkspace({ latencyMs: 35 }, async ({ emulator, manifest, env }) => {
     const random = prng(BASE_SEED);
     const pool = pickEntries(random, SIZE + 6, 'cal');
     await writeFile(manifest, manifestYaml(pool.slice(0, SIZE)));
@@ -233,9 +223,7 @@ async function calibrate(): Promise<Record<Kind, Calibration>> {
     await writeFile(manifest, manifestYaml([...pool.slice(6, SIZE), ...pool.slice(SIZE, SIZE + 3)]));
     const remove = await measure();
     return { add, remove };
-  } finally {
-    await emulator.close();
-  }
+  });
 }
 
 describe('crash recovery: kill -9 during applies', () => {
@@ -280,21 +268,16 @@ describe('crash recovery: kill -9 during applies', () => {
   );
 
   it('a temporary lock file left by a run killed while taking the lock is cleared by the next run', async () => {
-    const emulator = await startEmulator();
-    try {
-      const dir = await testdir();
-      const manifest = join(dir, 'subscriptions.yaml');
+    await withEmulatorWorkspace({}, async ({ dir, manifest, env }) => {
       const entries = pickEntries(prng(BASE_SEED), 3, 'litter');
       await writeFile(manifest, manifestYaml(entries));
       // What a run killed between writing its lock's temporary file and linking it leaves.
       const dead = spawnSync(process.execPath, ['-e', '0']).pid;
       const litter = `.subscriptions.state.json.lock.${dead}.0123456789ab.tmp`;
       await writeFile(join(dir, litter), JSON.stringify({ pid: dead, host: 'h', command: 'reconcile', startedAt: new Date().toISOString() }));
-      const run = await cli(applyArgs(manifest), emulatorEnv(emulator.url, PLUGIN_VARS));
+      const run = await cli(applyArgs(manifest), env);
       expect(run.code, run.stderr).toBe(0);
       expect((await readdir(dir)).sort()).toEqual(['subscriptions.state.json', 'subscriptions.yaml']);
-    } finally {
-      await emulator.close();
-    }
+    });
   });
 });

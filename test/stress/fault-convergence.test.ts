@@ -3,11 +3,9 @@
  * whose answer is then lost), `reconcile --auto-approve --retries 3` converges in at most two
  * runs, for adds and for removals, and leaves no uncertain entry behind.
  */
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { DEMO_USER, startEmulator, type RunningEmulator } from '../../src/emulator/emulator.js';
-import { emulatorEnv } from '../support/biot-env.js';
-import { testdir } from '../support/testdir.js';
+import { DEMO_USER } from '../../src/emulator/emulator.js';
 import {
   BASE_SEED,
   cli,
@@ -22,10 +20,11 @@ import {
   resolved,
   SOAK,
   sortTriples,
+  withEmulatorWorkspace,
   withSeed,
+  type EmulatorWorkspace,
   type Entry,
 } from './helpers.js';
-import { writeFile } from 'node:fs/promises';
 
 const FAIL_RATE = 0.3;
 const LOST_RATE = 0.1;
@@ -46,14 +45,8 @@ interface Outcome {
 }
 
 /** Reconciles until converged (checked after each run), at most MAX_RUNS times. */
-async function reconcileUntilConverged(
-  emulator: RunningEmulator,
-  dir: string,
-  entries: readonly Entry[],
-  env: Record<string, string> = emulatorEnv(emulator.url, PLUGIN_VARS),
-): Promise<Outcome> {
-  const manifest = join(dir, 'subscriptions.yaml');
-  const statePath = join(dir, 'subscriptions.state.json');
+async function reconcileUntilConverged(ws: EmulatorWorkspace, entries: readonly Entry[], env: Record<string, string> = ws.env): Promise<Outcome> {
+  const { emulator, manifest, statePath } = ws;
   await writeFile(manifest, manifestYaml(entries));
   const expected = resolved(entries, PLUGIN_VARS);
   const exitCodes: (number | null)[] = [];
@@ -97,17 +90,16 @@ describe('fault convergence: reconcile against a flaky BioT', () => {
         const seed = (BASE_SEED + index * 7919) >>> 0;
         await withSeed(`fault convergence #${index}`, seed, async () => {
           const random = prng(seed);
-          const emulator = await startEmulator({ failRate: FAIL_RATE, lostResponseRate: LOST_RATE, seed, retryAfterSeconds: 1 });
-          try {
-            const dir = await testdir();
+          await withEmulatorWorkspace({ failRate: FAIL_RATE, lostResponseRate: LOST_RATE, seed, retryAfterSeconds: 1 }, async (ws) => {
+            const { emulator } = ws;
             const pool = pickEntries(random, SIZE + SIZE / 3, `s${seed}`);
             const first = pool.slice(0, SIZE);
             // Second manifest: a third removed, as many new ones added.
             const removed = new Set(first.filter(() => random() < 1 / 3));
             const second = [...first.filter((e) => !removed.has(e)), ...pool.slice(SIZE)];
 
-            const adds = await reconcileUntilConverged(emulator, dir, first);
-            const moves = await reconcileUntilConverged(emulator, dir, second);
+            const adds = await reconcileUntilConverged(ws, first);
+            const moves = await reconcileUntilConverged(ws, second);
             totals.runs.push(adds.runs, moves.runs);
             totals.firstRunsFailed += [adds, moves].filter((o) => o.exitCodes[0] !== 0).length;
             const stats = emulator.stats();
@@ -117,9 +109,7 @@ describe('fault convergence: reconcile against a flaky BioT', () => {
             // The faults really happened: a test that never met one would prove nothing.
             expect(stats.injectedFaults).toBeGreaterThan(0);
             expect(stats.lostResponses).toBeGreaterThan(0);
-          } finally {
-            await emulator.close();
-          }
+          });
         });
       };
       // Two lanes: most of the time is spent in backoff and Retry-After waits, not on the CPU.
@@ -148,18 +138,15 @@ describe('fault convergence: reconcile against a flaky BioT', () => {
   it('converges with a user login whose 1 s tokens expire and are refreshed during the faults', async () => {
     const seed = (BASE_SEED ^ 0x5eed) >>> 0;
     await withSeed('fault convergence with token refresh', seed, async () => {
-      const emulator = await startEmulator({ failRate: FAIL_RATE, lostResponseRate: LOST_RATE, seed, latencyMs: 40, tokenTtlSeconds: 1 });
-      try {
-        const dir = await testdir();
+      await withEmulatorWorkspace({ failRate: FAIL_RATE, lostResponseRate: LOST_RATE, seed, latencyMs: 40, tokenTtlSeconds: 1 }, async (ws) => {
+        const { emulator } = ws;
         const entries = pickEntries(prng(seed), SIZE, `t${seed}`);
         const env = { BIOT_BASE_URL: emulator.url, BIOT_USERNAME: DEMO_USER.username, BIOT_PASSWORD: DEMO_USER.password, ...PLUGIN_VARS };
-        const outcome = await reconcileUntilConverged(emulator, dir, entries, env);
+        const outcome = await reconcileUntilConverged(ws, entries, env);
         const stats = emulator.stats();
         expect(stats.refreshes + stats.logins).toBeGreaterThan(2);
         figure('fault-convergence-token-refresh', { runsNeeded: outcome.runs, logins: stats.logins, refreshes: stats.refreshes, unauthorized: stats.unauthorized });
-      } finally {
-        await emulator.close();
-      }
+      });
     });
   }, 90_000);
 });

@@ -13,11 +13,13 @@ import { expect } from 'vitest';
 import type { CliContext } from '../../src/cli/context.js';
 import { runCli as runCliInProcess } from '../../src/cli/run-cli.js';
 import { CATALOG } from '../../src/catalog/catalog.js';
-import type { RunningEmulator } from '../../src/emulator/emulator.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator.js';
 import { readState } from '../../src/state/state-file.js';
 import type { State } from '../../src/state/types.js';
 import type { SubscriptionTriple } from '../../src/subscription.js';
+import { emulatorEnv } from '../support/biot-env.js';
 import { CLI } from '../support/run-cli.js';
+import { workspacePaths, type WorkspacePaths } from '../support/workspace.js';
 
 /** Longer runs with larger counts: `BIOT_SUBS_SOAK=1 npx vitest run test/stress`. */
 export const SOAK = process.env['BIOT_SUBS_SOAK'] === '1';
@@ -66,6 +68,22 @@ export async function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T
     return await body(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface EmulatorWorkspace extends WorkspacePaths {
+  emulator: RunningEmulator;
+  /** The CLI's environment against `emulator`, as its demo service user, with PLUGIN_VARS. */
+  env: Record<string, string>;
+}
+
+/** An emulator started with `options` and a temp folder (inTempDir) for `body`; both gone after it. */
+export async function withEmulatorWorkspace<T>(options: EmulatorOptions, body: (ws: EmulatorWorkspace) => Promise<T>): Promise<T> {
+  const emulator = await startEmulator(options);
+  try {
+    return await inTempDir((dir) => body({ ...workspacePaths(dir), emulator, env: emulatorEnv(emulator.url, PLUGIN_VARS) }));
+  } finally {
+    await emulator.close();
   }
 }
 

@@ -15,6 +15,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator
 import { importEntry } from '../../src/state/state-entries.js';
 import { newState, readState, serializeState } from '../../src/state/state-file.js';
 import { emulatorEnv } from '../support/biot-env.js';
+import { workspacePaths, type WorkspacePaths } from '../support/workspace.js';
 import {
   BASE_SEED,
   bytesOf,
@@ -532,9 +533,7 @@ const tally = { manifestCases: 0, manifestRejected: 0, stateCases: 0, stateRejec
  * A manifest case: validate, plan (random format), then reconcile (or a dry run when valid).
  * Through the subprocess (`lean`), plan stands in for validate and the dry run is left out.
  */
-async function manifestCase(ctx: Ctx, dir: string, c: Case, format: string, run: Runner, lean = false): Promise<void> {
-  const manifest = join(dir, 'subscriptions.yaml');
-  const statePath = join(dir, 'subscriptions.state.json');
+async function manifestCase(ctx: Ctx, { manifest, statePath }: WorkspacePaths, c: Case, format: string, run: Runner, lean = false): Promise<void> {
   await writeFile(manifest, c.bytes);
   const before = await bytesOf(statePath);
   const plan = await run(['plan', '-f', manifest, '--state', statePath, '--format', format], ctx.env);
@@ -566,7 +565,7 @@ async function manifestCase(ctx: Ctx, dir: string, c: Case, format: string, run:
 }
 
 /** A state case: read-only commands always; the writing ones only when the state is invalid. */
-async function stateCase(ctx: Ctx, dir: string, manifest: string, c: Case, run: Runner, lean = false): Promise<void> {
+async function stateCase(ctx: Ctx, { dir, manifest }: WorkspacePaths, c: Case, run: Runner, lean = false): Promise<void> {
   const statePath = join(dir, 'fuzzed.state.json');
   await writeFile(statePath, c.bytes);
   const before = await bytesOf(statePath);
@@ -621,18 +620,19 @@ describe('hostile input', () => {
   });
 
   /** A folder with a valid state bound to the emulator (so plan is not refused for its target). */
-  async function withState<T>(body: (dir: string) => Promise<T>): Promise<T> {
+  async function withState<T>(body: (ws: WorkspacePaths) => Promise<T>): Promise<T> {
     return inTempDir(async (dir) => {
-      await writeFile(join(dir, 'subscriptions.state.json'), validState(ctx.emulator.url, entries));
-      return body(dir);
+      const ws = workspacePaths(dir);
+      await writeFile(ws.statePath, validState(ctx.emulator.url, entries));
+      return body(ws);
     });
   }
 
   it(`manifests: ${MANIFEST_CASES} generated cases in-process`, async () => {
-    await withState(async (dir) => {
+    await withState(async (ws) => {
       await fc.assert(
         fc.asyncProperty(manifestCases(bases), fc.constantFrom('text', 'markdown', 'json'), async (c, format) => {
-          await manifestCase(ctx, dir, c, format, inProcess);
+          await manifestCase(ctx, ws, c, format, inProcess);
         }),
         { seed: BASE_SEED, numRuns: MANIFEST_CASES, endOnFailure: true },
       );
@@ -640,13 +640,12 @@ describe('hostile input', () => {
   }, 240_000);
 
   it(`state files: ${STATE_CASES} generated cases in-process`, async () => {
-    await withState(async (dir) => {
-      const manifest = join(dir, 'subscriptions.yaml');
-      await writeFile(manifest, manifestYaml(entries));
+    await withState(async (ws) => {
+      await writeFile(ws.manifest, manifestYaml(entries));
       const valid = validState(ctx.emulator.url, entries);
       await fc.assert(
         fc.asyncProperty(stateCases(valid), async (c) => {
-          await stateCase(ctx, dir, manifest, c, inProcess);
+          await stateCase(ctx, ws, c, inProcess);
         }),
         { seed: BASE_SEED + 1, numRuns: STATE_CASES, endOnFailure: true },
       );
@@ -657,15 +656,14 @@ describe('hostile input', () => {
     const manifestSample = fc.sample(fc.tuple(manifestCases(bases), fc.constantFrom('text', 'markdown', 'json')), { seed: BASE_SEED + 2, numRuns: Math.ceil((SUBPROCESS_CASES * 2) / 3) });
     const stateSample = fc.sample(stateCases(validState(ctx.emulator.url, entries)), { seed: BASE_SEED + 3, numRuns: Math.floor(SUBPROCESS_CASES / 3) });
     // Two lanes, each in its own folder.
-    const lane = async (cases: (() => (dir: string) => Promise<void>)[]): Promise<void> => {
+    const lane = async (cases: (() => (ws: WorkspacePaths) => Promise<void>)[]): Promise<void> => {
       for (const make of cases) await withState(make());
     };
     const jobs = [
-      ...manifestSample.map(([c, format]) => () => (dir: string) => manifestCase(ctx, dir, c, format, subprocess, true)),
-      ...stateSample.map((c) => () => async (dir: string) => {
-        const manifest = join(dir, 'subscriptions.yaml');
-        await writeFile(manifest, manifestYaml(entries));
-        await stateCase(ctx, dir, manifest, c, subprocess, true);
+      ...manifestSample.map(([c, format]) => () => (ws: WorkspacePaths) => manifestCase(ctx, ws, c, format, subprocess, true)),
+      ...stateSample.map((c) => () => async (ws: WorkspacePaths) => {
+        await writeFile(ws.manifest, manifestYaml(entries));
+        await stateCase(ctx, ws, c, subprocess, true);
       }),
     ];
     await Promise.all([lane(jobs.filter((_, i) => i % 2 === 0)), lane(jobs.filter((_, i) => i % 2 === 1))]);
@@ -673,9 +671,7 @@ describe('hostile input', () => {
   }, 240_000);
 
   it(`journals: ${JOURNAL_CASES} generated cases in-process`, async () => {
-    await withState(async (dir) => {
-      const manifest = join(dir, 'subscriptions.yaml');
-      const statePath = join(dir, 'subscriptions.state.json');
+    await withState(async ({ manifest, statePath }) => {
       const journal = `${statePath}.journal`;
       await writeFile(manifest, manifestYaml(entries));
       const valid = validJournal(validState(ctx.emulator.url, entries));
@@ -706,9 +702,7 @@ describe('hostile input', () => {
   }, 120_000);
 
   it(`saved plans: ${SAVED_PLAN_CASES} tampered plans given to reconcile --plan in-process`, async () => {
-    await withState(async (dir) => {
-      const manifest = join(dir, 'subscriptions.yaml');
-      const statePath = join(dir, 'subscriptions.state.json');
+    await withState(async ({ dir, manifest, statePath }) => {
       const saved = join(dir, 'plan.json');
       // The state holds `entries`; the manifest drops one and adds two: a plan with both kinds.
       const extra = pickEntries(prng(BASE_SEED + 9), 12, 'saved').filter((e) => !entries.some((x) => x.entityTypeName === e.entityTypeName && x.actionName === e.actionName)).slice(0, 2);
@@ -750,9 +744,7 @@ describe('hostile input', () => {
   }, 120_000);
 
   it('plan --out naming the manifest, the state, its journal or its lock is refused and writes nothing', async () => {
-    await withState(async (dir) => {
-      const manifest = join(dir, 'subscriptions.yaml');
-      const statePath = join(dir, 'subscriptions.state.json');
+    await withState(async ({ dir, manifest, statePath }) => {
       await writeFile(manifest, manifestYaml(entries));
       for (const out of [manifest, statePath, `${statePath}.journal`, `${statePath}.lock`, join(dir, '.', 'subscriptions.yaml')]) {
         const before = { manifest: await bytesOf(manifest), state: await bytesOf(statePath) };
@@ -767,14 +759,13 @@ describe('hostile input', () => {
   });
 
   it('a state path that is a folder, a FIFO or a device is a clear error, not a crash or a hang', async () => {
-    await withState(async (dir) => {
+    await withState(async ({ dir, manifest }) => {
       const folder = join(dir, 'folder.state.json');
       await mkdir(folder);
       const fifo = join(dir, 'fifo.state.json');
       const paths = [folder, '/dev/zero'];
       // A FIFO blocked the read forever (no writer ever comes).
       if (spawnSync('mkfifo', [fifo]).status === 0) paths.push(fifo);
-      const manifest = join(dir, 'subscriptions.yaml');
       await writeFile(manifest, manifestYaml(entries));
       for (const statePath of paths) {
         for (const argv of [

@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startEmulator, type Fault, type RunningEmulator } from '../../src/emulator/emulator.js';
+import type { Fault, RunningEmulator } from '../../src/emulator/emulator.js';
 import { importEntry } from '../../src/state/state-entries.js';
 import { newState, writeState } from '../../src/state/state-file.js';
 import { emulatorEnv } from '../support/biot-env.js';
+import { workspacePaths } from '../support/workspace.js';
 import {
   BASE_SEED,
   cli,
@@ -31,6 +31,7 @@ import {
   SOAK,
   spawnCli,
   waitFor,
+  withEmulatorWorkspace,
   withSeed,
   type Entry,
 } from './helpers.js';
@@ -116,12 +117,8 @@ describe.concurrent('interrupts mid-apply', () => {
       const seed = (BASE_SEED + 31 * index) >>> 0;
       await withSeed(`interrupt: ${scenario.name}`, seed, async () => {
         const random = prng(seed);
-        const emulator = await startEmulator({ latencyMs: scenario.latencyMs, seed, failRate: scenario.failRate ?? 0, retryAfterSeconds: 3 });
         try {
-          await inTempDir(async (dir) => {
-            const manifest = join(dir, 'subscriptions.yaml');
-            const statePath = join(dir, 'subscriptions.state.json');
-            const env = emulatorEnv(emulator.url, PLUGIN_VARS);
+          await withEmulatorWorkspace({ latencyMs: scenario.latencyMs, seed, failRate: scenario.failRate ?? 0, retryAfterSeconds: 3 }, async ({ emulator, manifest, statePath, env }) => {
             const pool = pickEntries(random, SIZE, `i${index}`);
             let target: Entry[] = pool;
             if (scenario.kind === 'remove') {
@@ -196,10 +193,9 @@ describe.concurrent('interrupts mid-apply', () => {
               requestsAfterSignal: late.length,
               exitAfterSignalMs: Math.round(exitMs),
               uncertainAfter: uncertain,
-          });
+            });
           });
         } finally {
-          await emulator.close();
           if (--remaining === 0) figure('interrupts', { scenarios: results });
         }
       });
@@ -216,8 +212,7 @@ describe('interrupts during the login', () => {
       await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()));
       try {
         await inTempDir(async (dir) => {
-          const manifest = join(dir, 'subscriptions.yaml');
-          const statePath = join(dir, 'subscriptions.state.json');
+          const { manifest, statePath } = workspacePaths(dir);
           await writeFile(manifest, manifestYaml(pickEntries(prng(BASE_SEED), 3, 'login')));
           const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
           const run = spawnCli(['reconcile', '-f', manifest, '--auto-approve'], emulatorEnv(url, PLUGIN_VARS));
@@ -256,29 +251,21 @@ if (SOAK) {
         const seed = (BASE_SEED + 7 * i) >>> 0;
         await withSeed(`interrupt soak #${i}`, seed, async () => {
           const random = prng(seed);
-          const emulator = await startEmulator({ latencyMs: 300 + Math.floor(random() * 900), seed });
-          try {
-            await inTempDir(async (dir) => {
-              const manifest = join(dir, 'subscriptions.yaml');
-              const statePath = join(dir, 'subscriptions.state.json');
-              const env = emulatorEnv(emulator.url, PLUGIN_VARS);
-              const pool = pickEntries(random, 16, `j${i}`);
-              await writeFile(manifest, manifestYaml(pool));
-              const run = spawnCli(['reconcile', '-f', manifest, '--auto-approve'], env);
-              await sleep(200 + random() * 2000);
-              const at = performance.now();
-              run.child.kill(random() < 0.5 ? 'SIGINT' : 'SIGTERM');
-              const result = await run.done;
-              expect(result.endedAt - at).toBeLessThan(GRACE_LIMIT_MS);
-              // Before the apply registers its handlers, a signal ends the process the default way.
-              if (result.signal === null) expect([0, 1]).toContain(result.code);
-              const rerun = await cli(['reconcile', '-f', manifest, '--auto-approve'], env);
-              expect(rerun.code, rerun.stderr).toBe(0);
-              await expectConverged(emulator, statePath, resolved(pool, PLUGIN_VARS), 'after the rerun');
-            });
-          } finally {
-            await emulator.close();
-          }
+          await withEmulatorWorkspace({ latencyMs: 300 + Math.floor(random() * 900), seed }, async ({ emulator, manifest, statePath, env }) => {
+            const pool = pickEntries(random, 16, `j${i}`);
+            await writeFile(manifest, manifestYaml(pool));
+            const run = spawnCli(['reconcile', '-f', manifest, '--auto-approve'], env);
+            await sleep(200 + random() * 2000);
+            const at = performance.now();
+            run.child.kill(random() < 0.5 ? 'SIGINT' : 'SIGTERM');
+            const result = await run.done;
+            expect(result.endedAt - at).toBeLessThan(GRACE_LIMIT_MS);
+            // Before the apply registers its handlers, a signal ends the process the default way.
+            if (result.signal === null) expect([0, 1]).toContain(result.code);
+            const rerun = await cli(['reconcile', '-f', manifest, '--auto-approve'], env);
+            expect(rerun.code, rerun.stderr).toBe(0);
+            await expectConverged(emulator, statePath, resolved(pool, PLUGIN_VARS), 'after the rerun');
+          });
         });
       }
     }, 600_000);
