@@ -14,13 +14,14 @@ import {
   expectNoCrash,
   expectNoDispatcherCall,
   held,
+  HOOKS,
   manifestYaml,
+  resetKeepingHoldings,
+  restartFixed,
   unsubscribeByHand,
   Workspace,
   type Entry,
 } from './helpers.js';
-
-const HOOKS = 'https://hooks.example.com/biot';
 
 /** Holds every triple of `entries` in `emu`, as a BioT that already has them would. */
 function holdAll(emu: { hold(t: { entityTypeName: string; actionName: string; endpoint: string }): void }, entries: readonly Entry[]): void {
@@ -59,11 +60,7 @@ describe('partial failures', () => {
     expect(state.subscriptions.some((s) => s.uncertain)).toBe(false);
 
     // BioT is fixed (same environment, same holdings): the rerun sends only the missing one.
-    const url = new URL(emu.url);
-    const heldBefore = emu.subscriptions();
-    await emu.close();
-    const fixed = await emulator({ port: Number(url.port) });
-    for (const t of heldBefore) fixed.hold(t);
+    const fixed = await restartFixed(emu);
     const rerun = await ws.reconcile(fixed);
     expectExit(rerun, 0);
     expect(callCounts(fixed)).toMatchObject({ subscribe: 1, unsubscribe: 0 });
@@ -146,11 +143,7 @@ describe('partial failures', () => {
     expect(state.length).toBeLessThanOrEqual(8);
 
     // BioT recovers (same URL, same holdings, no faults): the rerun sends exactly the missing ones.
-    const url = new URL(emu.url);
-    const heldBefore = emu.subscriptions();
-    await emu.close();
-    const fixed = await emulator({ port: Number(url.port) });
-    for (const t of heldBefore) fixed.hold(t);
+    const fixed = await restartFixed(emu);
     const rerun = await ws.reconcile(fixed);
     expectExit(rerun, 0);
     expect(callCounts(fixed)).toMatchObject({ subscribe: faults, unsubscribe: 0 });
@@ -185,9 +178,7 @@ describe('make before break', () => {
     expect(state.filter((s) => s.endpoint === `${HOOKS}/v2` && !s.uncertain).map((s) => s.actionName)).toEqual([okCall?.actionName]);
     expect(state.filter((s) => s.endpoint === `${HOOKS}/v2` && s.uncertain).map((s) => s.actionName)).toEqual([failedCall?.actionName]);
 
-    const heldBefore = emu.subscriptions();
-    emu.reset();
-    for (const t of heldBefore) emu.hold(t);
+    resetKeepingHoldings(emu);
     const rerun = await ws.reconcile(emu);
     expectExit(rerun, 0);
     expect(callCounts(emu)).toMatchObject({ subscribe: 1, unsubscribe: 2 });
@@ -235,9 +226,7 @@ describe('converged answers', () => {
     const ws = await Workspace.create(manifestYaml(entries));
     expectExit(await ws.reconcile(emu), 0);
     await unsubscribeByHand(emu, { entityTypeName: 'patient', actionName: '_delete', endpoint: `${HOOKS}/patient` });
-    const heldNow = emu.subscriptions();
-    emu.reset();
-    for (const t of heldNow) emu.hold(t);
+    resetKeepingHoldings(emu);
 
     await ws.writeManifest(manifestYaml([{ entity: 'patient', actions: ['_create', '_update'], endpoint: `${HOOKS}/patient` }]));
     const run = await ws.reconcile(emu);

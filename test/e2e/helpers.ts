@@ -15,6 +15,7 @@ import type { SubscriptionTriple } from '../../src/subscription.js';
 import { emulatorEnv } from '../support/biot-env.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
 import { testdir } from '../support/testdir.js';
+import { MANIFEST_FILE, STATE_FILE } from '../support/workspace.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -32,6 +33,31 @@ export async function emulator(options: EmulatorOptions = {}): Promise<RunningEm
 afterEach(async () => {
   await Promise.all(running.splice(0).map((emu) => emu.close()));
 });
+
+/** Forgets the emulator's calls, stats and tokens, but it goes on holding what it held. */
+export function resetKeepingHoldings(emu: RunningEmulator): void {
+  const heldNow = emu.subscriptions();
+  emu.reset();
+  for (const t of heldNow) emu.hold(t);
+}
+
+/** Closes `emu` and starts a fault-free one on its port holding what it held: the same BioT, fixed. */
+export async function restartFixed(emu: RunningEmulator): Promise<RunningEmulator> {
+  const url = new URL(emu.url);
+  const heldBefore = emu.subscriptions();
+  await emu.close();
+  const fixed = await emulator({ port: Number(url.port) });
+  for (const t of heldBefore) fixed.hold(t);
+  return fixed;
+}
+
+/** Holds the triples of these "entity action endpoint" keys (see expectedKeys) in `emu`. */
+export function holdKeys(emu: RunningEmulator, keys: readonly string[]): void {
+  for (const key of keys) {
+    const [entityTypeName = '', actionName = '', endpoint = ''] = key.split(' ');
+    emu.hold({ entityTypeName, actionName, endpoint });
+  }
+}
 
 export interface DispatcherCall {
   kind: 'subscribe' | 'unsubscribe';
@@ -95,6 +121,15 @@ export interface Entry {
   endpoint: string;
 }
 
+export const HOOKS = 'https://hooks.example.com/biot';
+/** Eight triples: four actions of two entities. */
+export const EIGHT: readonly Entry[] = [
+  { entity: 'patient', actions: ['_create', '_update', '_delete', '_read'], endpoint: `${HOOKS}/patient` },
+  { entity: 'device', actions: ['_create', '_update', '_delete', '_read'], endpoint: `${HOOKS}/device` },
+];
+/** The first four of EIGHT. */
+export const FOUR: readonly Entry[] = [{ entity: 'patient', actions: ['_create', '_update', '_delete', '_read'], endpoint: `${HOOKS}/patient` }];
+
 /** A manifest of these entries (YAML written by hand, as a user would). */
 export function manifestYaml(entries: readonly Entry[], head = ''): string {
   const lines = ['version: 1', head.trimEnd(), 'subscriptions:'].filter((l) => l !== '');
@@ -143,12 +178,20 @@ export class Workspace {
     return ws;
   }
 
+  /** A workspace whose state records `entries` applied to `emu`, which holds them; counters reset. */
+  static async applied(emu: RunningEmulator, entries: readonly Entry[]): Promise<Workspace> {
+    const ws = await Workspace.create(manifestYaml(entries));
+    expectExit(await ws.reconcile(emu), 0);
+    resetKeepingHoldings(emu);
+    return ws;
+  }
+
   get manifestPath(): string {
-    return join(this.dir, 'subscriptions.yaml');
+    return join(this.dir, MANIFEST_FILE);
   }
 
   get statePath(): string {
-    return join(this.dir, 'subscriptions.state.json');
+    return join(this.dir, STATE_FILE);
   }
 
   file(name: string): string {

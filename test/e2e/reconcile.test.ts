@@ -17,12 +17,12 @@ import {
   expectNoDispatcherCall,
   expectValidPlanJson,
   held,
+  holdKeys,
+  HOOKS,
   manifestYaml,
   Workspace,
   type Entry,
 } from './helpers.js';
-
-const HOOKS = 'https://hooks.example.com/biot';
 
 const BASE: Entry[] = [
   { entity: 'patient', actions: ['_create', '_update', '_delete'], endpoint: `${HOOKS}/patient` },
@@ -121,10 +121,7 @@ describe('diffs', () => {
     ];
     await ws.writeManifest(manifestYaml(next));
     emu.reset();
-    for (const key of expectedKeys(big)) {
-      const [entityTypeName = '', actionName = '', endpoint = ''] = key.split(' ');
-      emu.hold({ entityTypeName, actionName, endpoint });
-    }
+    holdKeys(emu, expectedKeys(big));
 
     const plan = await ws.run(['plan', '--format', 'json'], emulatorEnv(emu.url));
     expectExit(plan, 0);
@@ -150,10 +147,7 @@ describe('diffs', () => {
     const ws = await Workspace.create(manifestYaml(v1));
     expectExit(await ws.reconcile(emu), 0);
     emu.reset();
-    for (const key of expectedKeys(v1)) {
-      const [entityTypeName = '', actionName = '', endpoint = ''] = key.split(' ');
-      emu.hold({ entityTypeName, actionName, endpoint });
-    }
+    holdKeys(emu, expectedKeys(v1));
     await ws.writeManifest(manifestYaml(v2));
 
     // Watch the emulator's holdings for the whole run: every action keeps an endpoint.

@@ -13,39 +13,24 @@ import { emulatorEnv } from '../support/biot-env.js';
 import { CLI, type CliRun } from '../support/run-cli.js';
 import {
   callCounts,
+  EIGHT,
   emulator,
   expectedKeys,
   expectExit,
   expectNoCrash,
   expectNoDispatcherCall,
   expectValidPlanJson,
+  FOUR,
   held,
+  HOOKS,
   manifestYaml,
   Workspace,
-  type Entry,
 } from './helpers.js';
-
-const HOOKS = 'https://hooks.example.com/biot';
-const EIGHT: Entry[] = [
-  { entity: 'patient', actions: ['_create', '_update', '_delete', '_read'], endpoint: `${HOOKS}/patient` },
-  { entity: 'device', actions: ['_create', '_update', '_delete', '_read'], endpoint: `${HOOKS}/device` },
-];
-const FOUR: Entry[] = [{ entity: 'patient', actions: ['_create', '_update', '_delete', '_read'], endpoint: `${HOOKS}/patient` }];
-
-/** A workspace whose state records EIGHT applied to `emu`, which holds them; counters reset. */
-async function appliedEight(emu: Awaited<ReturnType<typeof emulator>>): Promise<Workspace> {
-  const ws = await Workspace.create(manifestYaml(EIGHT));
-  expectExit(await ws.reconcile(emu), 0);
-  const heldNow = emu.subscriptions();
-  emu.reset();
-  for (const t of heldNow) emu.hold(t);
-  return ws;
-}
 
 describe('mass-delete refusal', () => {
   it('reconcile refuses with no call; plan shows the refusal at the top and exits 0', async () => {
     const emu = await emulator();
-    const ws = await appliedEight(emu);
+    const ws = await Workspace.applied(emu, EIGHT);
     await ws.writeManifest(manifestYaml(FOUR)); // 4 of 8 = 50% > 25%
     const stateText = ws.stateText();
 
@@ -82,7 +67,7 @@ describe('mass-delete refusal', () => {
 
   it('--allow-mass-delete proceeds; emptying the manifest is refused without it', async () => {
     const emu = await emulator();
-    const ws = await appliedEight(emu);
+    const ws = await Workspace.applied(emu, EIGHT);
     await ws.writeManifest(manifestYaml([{ entity: 'device', actions: ['_create'], endpoint: `${HOOKS}/device` }]));
     const refused = await ws.reconcile(emu, ['--max-delete-percent', '80']); // 7 of 8 = 87.5%
     expectExit(refused, 1);

@@ -9,39 +9,25 @@ import type { CliRun } from '../support/run-cli.js';
 import {
   callCounts,
   dispatcherCalls,
+  EIGHT,
   emulator,
   expectedKeys,
   expectExit,
   expectNoCrash,
   expectNoDispatcherCall,
   expectValidPlanJson,
+  FOUR,
   held,
+  HOOKS,
   manifestYaml,
   Workspace,
   type Entry,
 } from './helpers.js';
 
-const HOOKS = 'https://hooks.example.com/biot';
-const EIGHT: Entry[] = [
-  { entity: 'patient', actions: ['_create', '_update', '_delete', '_read'], endpoint: `${HOOKS}/patient` },
-  { entity: 'device', actions: ['_create', '_update', '_delete', '_read'], endpoint: `${HOOKS}/device` },
-];
-const FOUR: Entry[] = [{ entity: 'patient', actions: ['_create', '_update', '_delete', '_read'], endpoint: `${HOOKS}/patient` }];
-
-/** A workspace whose state records EIGHT applied to `emu`, which holds them; counters reset. */
-async function appliedEight(emu: Awaited<ReturnType<typeof emulator>>): Promise<Workspace> {
-  const ws = await Workspace.create(manifestYaml(EIGHT));
-  expectExit(await ws.reconcile(emu), 0);
-  const heldNow = emu.subscriptions();
-  emu.reset();
-  for (const t of heldNow) emu.hold(t);
-  return ws;
-}
-
 describe('saved plans', () => {
   it('an unchanged saved plan applies exactly, without a prompt', async () => {
     const emu = await emulator();
-    const ws = await appliedEight(emu);
+    const ws = await Workspace.applied(emu, EIGHT);
     const next: Entry[] = [...EIGHT, { entity: 'caregiver', actions: ['_create'], endpoint: `${HOOKS}/caregiver` }];
     await ws.writeManifest(manifestYaml(next.map((e) => (e.entity === 'device' ? { ...e, actions: ['_create', '_update', '_delete'] } : e))));
 

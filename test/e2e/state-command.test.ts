@@ -6,9 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { emulatorEnv } from '../support/biot-env.js';
-import { callCounts, emulator, expectedKeys, expectExit, expectNoCrash, held, manifestYaml, Workspace, type Entry } from './helpers.js';
+import { callCounts, emulator, expectedKeys, expectExit, expectNoCrash, held, holdKeys, HOOKS, manifestYaml, Workspace, type Entry } from './helpers.js';
 
-const HOOKS = 'https://hooks.example.com/biot';
 const ENTRIES: Entry[] = [
   { entity: 'patient', actions: ['_create', '_update'], endpoint: '${HOOK_BASE:-https://hooks.example.com/biot}/patient' },
   { entity: 'device', actions: ['_create'], endpoint: `${HOOKS}/device` },
@@ -38,10 +37,7 @@ describe('state command', () => {
     const ws = await Workspace.create(manifestYaml(ENTRIES));
     expectExit(await ws.reconcile(emu), 0);
     emu.reset();
-    for (const key of RESOLVED) {
-      const [entityTypeName = '', actionName = '', endpoint = ''] = key.split(' ');
-      emu.hold({ entityTypeName, actionName, endpoint });
-    }
+    holdKeys(emu, RESOLVED);
 
     const list = await ws.run(['state', 'list']);
     expectExit(list, 0);
@@ -87,10 +83,7 @@ describe('state command', () => {
 
   it('import adopts existing subscriptions: plan then shows them unchanged, reconcile makes no call', async () => {
     const emu = await emulator();
-    for (const key of RESOLVED) {
-      const [entityTypeName = '', actionName = '', endpoint = ''] = key.split(' ');
-      emu.hold({ entityTypeName, actionName, endpoint });
-    }
+    holdKeys(emu, RESOLVED);
     const ws = await Workspace.create(manifestYaml(ENTRIES));
     const env = { BIOT_BASE_URL: emu.url };
     for (const e of ENTRIES) {
