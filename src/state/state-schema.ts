@@ -16,7 +16,7 @@ interface ValidateFunction {
   errors?: SchemaError[] | null;
 }
 
-// Precompiled from schema/state.schema.json by scripts/gen-state-validator.mjs: no ajv at start-up.
+// Precompiled from schema/state.schema.json by scripts/build-schema-validators.mjs: no ajv at start-up.
 const validateSchema = validateGenerated as unknown as ValidateFunction;
 
 /** The format version this biot-subs reads and writes. */

@@ -9,7 +9,7 @@ import { entry, ref, state } from './helpers.js';
 describe('state schema', () => {
   it('has a precompiled validator that matches schema/state.schema.json', async () => {
     // The generator's --check mode regenerates in memory and compares with the committed file.
-    const run = promisify(execFile)(process.execPath, ['scripts/gen-state-validator.mjs', '--check']);
+    const run = promisify(execFile)(process.execPath, ['scripts/build-schema-validators.mjs', '--check', 'state']);
     await expect(run).resolves.toBeDefined();
   });
 
