@@ -1,21 +1,21 @@
 #!/usr/bin/env node
 /**
  * Bench 4, scale: `plan` of manifests expanding to 1k, 10k and 100k triples (distinct endpoint
- * per entry, see lib/scale-manifest.mjs), each measurement in a fresh child process
- * (lib/scale-child.mjs), against the yaml package alone parsing the same file.
+ * per entry, see lib/scale-manifest.mjs), against the yaml package alone parsing the same file.
  *
  * - linear: 10x the triples costs at most 12x the time (1k → 10k, 10k → 100k).
  * - vs yaml: our loader and planner within 1.3x of `parseDocument` of the same file. The loader
  *   needs node positions for its messages (file:line:col), which is what parseDocument builds;
  *   `yaml.parse` (parseDocument + toJS) is reported beside it.
- * - memory: peak heap of the plan within 2x of parseDocument's.
+ * - memory: peak heap of the plan within 2x of parseDocument's, each measured on the first run
+ *   in a fresh process.
  *
- * Time is the operation's time on the child's main thread (its CPU time there, from Linux's
- * schedstat; wall-clock time where that is missing), file read included, process start and
- * module loading not: the median over 3 children x RUNS runs per mode and size, the modes'
- * children interleaved. On an idle machine that is the time a user waits; on a busy shared one
- * wall-clock time mostly measures the other load. Wall-clock time and the CPU time of all the
- * process's threads (the GC's helpers included) are printed beside it.
+ * Time (lib/scale-child.mjs): in 3 child processes per size, the three operations take turns,
+ * ROUNDS times after a warm-up round, so they share the JIT's state and the machine's load; the
+ * figure is the median CPU time of the child's main thread per operation (Linux schedstat;
+ * wall-clock time where that is missing), file read included, process start and module loading
+ * not. On an idle machine that is the time a user waits; on this busy shared one wall-clock time
+ * mostly measured the other load. Wall-clock time is printed beside it.
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -23,16 +23,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fmt, median, reportCheck, say } from './lib/report.mjs';
+import { MODES } from './lib/scale-child.mjs';
 import { scaleManifest } from './lib/scale-manifest.mjs';
 import { workFolder } from './lib/workload.mjs';
 
 const SIZES = [1_000, 10_000, 100_000];
-const MODES = ['plan', 'parseDocument', 'parse'];
 const CHILDREN = 3;
-/** Timed runs per child: more where one run is short and noisy. */
-const RUNS = { 1000: 25, 10000: 9, 100000: 3 };
+/** Timed rounds per child: more where one run is short and noisy. */
+const ROUNDS = { 1000: 25, 10000: 9, 100000: 3 };
 const CHILD = fileURLToPath(new URL('./lib/scale-child.mjs', import.meta.url));
-const run = promisify(execFile);
+const execChild = promisify(execFile);
+
+async function child(...args) {
+  const { stdout } = await execChild(process.execPath, ['--expose-gc', CHILD, ...args.map(String)], { timeout: 300_000, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout);
+}
 
 const work = await workFolder('scale');
 try {
@@ -41,30 +46,28 @@ try {
     const file = join(work.dir, `scale-${size}.yaml`);
     const text = scaleManifest(size);
     await writeFile(file, text);
-    const runs = RUNS[size];
-    for (const mode of MODES) results[`${mode}:${size}`] = { threadMs: [], cpuMs: [], wallMs: [], peaks: [] };
-    for (let child = 0; child < CHILDREN; child++) {
+    for (const mode of MODES) {
+      const measured = await child('memory', mode, file);
+      if (mode === 'plan' && measured.count !== size) throw new Error(`plan of ${file}: ${measured.count} subscribes, not ${size}`);
+      results[`${mode}:${size}`] = { threadMs: [], wallMs: [], peak: measured.peakHeapBytes };
+    }
+    for (let c = 0; c < CHILDREN; c++) {
+      const timed = await child('time', file, ROUNDS[size]);
       for (const mode of MODES) {
-        const { stdout } = await run(process.execPath, ['--expose-gc', CHILD, mode, file, String(runs)], { timeout: 300_000, maxBuffer: 1 << 20 });
-        const measured = JSON.parse(stdout);
-        if (mode === 'plan' && measured.count !== size) throw new Error(`plan of ${file}: ${measured.count} subscribes, not ${size}`);
-        const r = results[`${mode}:${size}`];
-        r.threadMs.push(...measured.threadMs.map((ms, i) => ms ?? measured.wallMs[i]));
-        r.cpuMs.push(...measured.cpuMs);
-        r.wallMs.push(...measured.wallMs);
-        r.peaks.push(measured.peakHeapBytes);
+        results[`${mode}:${size}`].threadMs.push(...timed[mode].threadMs);
+        results[`${mode}:${size}`].wallMs.push(...timed[mode].wallMs);
       }
     }
     const line = MODES.map((mode) => {
       const r = results[`${mode}:${size}`];
-      return `${mode} ${fmt(median(r.threadMs), 1)} ms (wall ${fmt(median(r.wallMs), 1)}, all threads' CPU ${fmt(median(r.cpuMs), 1)}), peak +${fmt(median(r.peaks) / 2 ** 20, 1)} MiB`;
+      return `${mode} ${fmt(median(r.threadMs), 1)} ms (wall ${fmt(median(r.wallMs), 1)}), peak +${fmt(r.peak / 2 ** 20, 1)} MiB`;
     });
     say(`${size} triples (${fmt(text.length / 1024, 0)} KiB): ${line.join('; ')}`);
   }
 
   const time = (mode, size) => median(results[`${mode}:${size}`].threadMs);
   const wall = (mode, size) => median(results[`${mode}:${size}`].wallMs);
-  const peak = (mode, size) => median(results[`${mode}:${size}`].peaks);
+  const peak = (mode, size) => results[`${mode}:${size}`].peak;
   for (let i = 1; i < SIZES.length; i++) {
     const [small, big] = [SIZES[i - 1], SIZES[i]];
     const growth = time('plan', big) / time('plan', small);

@@ -1,29 +1,31 @@
 /**
- * One measurement of the scale benchmark, in a process of its own so each gets a fresh heap:
- *   node scale-child.mjs MODE FILE RUNS
+ * Measurements of the scale benchmark, in a process of its own:
+ *
+ *   node --expose-gc scale-child.mjs memory MODE FILE   peak heap of one (first) run of MODE
+ *   node --expose-gc scale-child.mjs time FILE ROUNDS   every mode, one after another, ROUNDS times
+ *
  * MODE is `plan` (our loader and planner: loadManifest + planChanges against no state, what
  * `biot-subs plan` computes before rendering), `parseDocument` or `parse` (the yaml package
- * alone, reading the same file). The first run is measured for memory: peak heap used above
- * the heap before it, from V8's GC profiler (the heap just before each collection, and at the
- * end with the result still held). The next RUNS runs are timed: CPU time of the main thread
- * (Linux: /proc's schedstat, in ns; what a busy shared machine disturbs least), wall-clock
- * time, and CPU time of all the process's threads (the GC's helpers included); prints JSON.
+ * alone, reading the same file). Memory: peak heap used above the heap before the run, from
+ * V8's GC profiler (the heap just before each collection, and at the end with the result still
+ * held), in a fresh process. Time: after one warm-up round, rounds in rotating order so the
+ * modes share the process's JIT state and the machine's load; per run, CPU time of the main
+ * thread (Linux: /proc's schedstat, in ns), wall-clock time, and CPU time of all the process's
+ * threads (the GC's helpers included). Prints JSON.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { parse, parseDocument } from 'yaml';
 import { loadManifest } from '../../dist/manifest/load-manifest.js';
 import { planChanges } from '../../dist/plan/plan-changes.js';
 
-const [mode, file, runsText] = process.argv.slice(2);
-const runs = Number(runsText);
-
 const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
 /** Milliseconds the main thread has run on a CPU, or null where /proc does not say. */
 const mainThreadMs = existsSync(SCHEDSTAT) ? () => Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6 : () => null;
 
-const ops = {
-  async plan() {
+const OPS = {
+  async plan(file) {
     const loaded = await loadManifest(file, {});
     if (!loaded.ok) throw new Error(`manifest rejected: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
     const { manifest } = loaded;
@@ -39,44 +41,57 @@ const ops = {
     });
     return { manifest, plan, count: plan.subscribes.length };
   },
-  async parseDocument() {
+  async parseDocument(file) {
     const doc = parseDocument(readFileSync(file, 'utf8'));
     if (doc.errors.length > 0) throw new Error(String(doc.errors[0]));
     return { doc, count: doc.get('subscriptions').items.length };
   },
-  async parse() {
+  async parse(file) {
     const data = parse(readFileSync(file, 'utf8'));
     return { data, count: data.subscriptions.length };
   },
 };
-const op = ops[mode];
-if (!op) throw new Error(`unknown mode ${mode}`);
+export const MODES = Object.keys(OPS);
 
-globalThis.gc?.();
-const before = v8.getHeapStatistics().used_heap_size;
-const profiler = new v8.GCProfiler();
-profiler.start();
-let held = await op();
-const end = v8.getHeapStatistics().used_heap_size;
-const { statistics } = profiler.stop();
-const peak = Math.max(end, ...statistics.map((s) => s.beforeGC.heapStatistics.usedHeapSize));
-const count = held.count;
-held = null;
-
-const threadMs = [];
-const wallMs = [];
-const cpuMs = [];
-for (let i = 0; i < runs; i++) {
+async function memory(mode, file) {
   globalThis.gc?.();
-  const thread = mainThreadMs();
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  held = await op();
-  const used = process.cpuUsage(cpu);
-  wallMs.push(performance.now() - started);
-  const threadEnd = mainThreadMs();
-  threadMs.push(thread === null ? null : threadEnd - thread);
-  cpuMs.push((used.user + used.system) / 1000);
-  held = null;
+  const before = v8.getHeapStatistics().used_heap_size;
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  const held = await OPS[mode](file);
+  const end = v8.getHeapStatistics().used_heap_size;
+  const { statistics } = profiler.stop();
+  const peak = Math.max(end, ...statistics.map((s) => s.beforeGC.heapStatistics.usedHeapSize));
+  return { mode, count: held.count, peakHeapBytes: peak - before };
 }
-process.stdout.write(`${JSON.stringify({ mode, count, peakHeapBytes: peak - before, threadMs, wallMs, cpuMs })}\n`);
+
+async function time(file, rounds) {
+  const result = Object.fromEntries(MODES.map((mode) => [mode, { threadMs: [], wallMs: [], cpuMs: [], count: 0 }]));
+  for (let round = 0; round <= rounds; round++) {
+    for (let k = 0; k < MODES.length; k++) {
+      const mode = MODES[(round + k) % MODES.length];
+      globalThis.gc?.();
+      const thread = mainThreadMs();
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      const held = await OPS[mode](file);
+      const used = process.cpuUsage(cpu);
+      const wall = performance.now() - started;
+      const threadEnd = mainThreadMs();
+      if (round === 0) continue; // warm-up
+      const r = result[mode];
+      r.count = held.count;
+      r.wallMs.push(wall);
+      r.threadMs.push(thread === null ? wall : threadEnd - thread);
+      r.cpuMs.push((used.user + used.system) / 1000);
+    }
+  }
+  return result;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [what, ...args] = process.argv.slice(2);
+  if (what !== 'memory' && what !== 'time') throw new Error(`usage: scale-child.mjs memory MODE FILE | time FILE ROUNDS`);
+  const out = what === 'memory' ? await memory(args[0], args[1]) : await time(args[0], Number(args[1]));
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
