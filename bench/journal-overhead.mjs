@@ -3,7 +3,7 @@
  * Bench 5, journal overhead: the same apply (800 subscribes, emulator in its own process at
  * 25 ms latency, concurrency 8) with the crash-safe journal (every call's intent and outcome
  * appended and fsynced) and without it (applyPlan's `withoutJournal`, for benchmarks only).
- * Runs alternate, 5 of each (the first pair a warm-up, not counted); figure: median with /
+ * Runs alternate, 7 of each (the first pair a warm-up, not counted); figure: median with /
  * median without - 1. Target <= 5% slower. Timing: the apply report's elapsedMs.
  */
 import { startEmulatorProcess } from './lib/emulator.mjs';
@@ -13,7 +13,7 @@ import { applySubscribes, workFolder } from './lib/workload.mjs';
 const N = 800;
 const LATENCY_MS = 25;
 const CONCURRENCY = 8;
-const REPEATS = 5;
+const REPEATS = 7;
 
 const emulator = await startEmulatorProcess({ latencyMs: LATENCY_MS });
 const work = await workFolder('journal');
