@@ -5,6 +5,9 @@ import type { Operation, Plan } from '../plan/types.js';
 import { subscriptionKey, type SubscriptionTriple } from '../subscription.js';
 import type { ApplyReport, OperationOutcome, OperationResult } from './types.js';
 
+/** The skip reason of an operation an interrupt kept from starting. */
+export const NOT_STARTED = 'interrupted before it started';
+
 /** What the executor needs from the BioT client. */
 export interface SubscriptionCalls {
   subscribe(triple: SubscriptionTriple, signal?: AbortSignal): Promise<CallOutcome>;
@@ -58,7 +61,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyReport>
   const subscribesSucceeded = results.every((r) => isSuccess(r.outcome));
   if (!subscribesSucceeded || stop.aborted) {
     const reason = stop.aborted
-      ? 'interrupted before it started'
+      ? NOT_STARTED
       : 'not attempted: a subscribe failed, and unsubscribes wait until every subscribe has succeeded so no event is left without its endpoint';
     for (const op of plan.unsubscribes) finish(op, { kind: 'skipped', reason });
   } else {
@@ -78,7 +81,7 @@ async function runOne(
   finish: (op: Operation, outcome: OperationOutcome) => void,
 ): Promise<void> {
   if (options.stop.aborted) {
-    finish(op, { kind: 'skipped', reason: 'interrupted before it started' });
+    finish(op, { kind: 'skipped', reason: NOT_STARTED });
     return;
   }
   if (op.kind === 'unsubscribe' && op.blocked) {

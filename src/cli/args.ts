@@ -21,7 +21,7 @@ export function parseCommandArgs(
   } catch (error) {
     // All of Node's lines: for `--retries -1` the first says only "ambiguous", the rest say why.
     const message = error instanceof Error ? error.message.split('\n').join(' ') : 'bad arguments';
-    throw new UsageError(message.replace(/^TypeError \[[A-Z_]+\]: /, ''), usage);
+    throw new UsageError(friendlyParseError(message.replace(/^TypeError \[[A-Z_]+\]: /, '')), usage);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values['help'] === true) return { values, positionals: parsed.positionals };
@@ -75,4 +75,11 @@ export function numberFlag(
     throw new UsageError(`--${name} must be ${kind} from ${rule.min} to ${rule.max} (got '${raw}')`, usage);
   }
   return value;
+}
+
+/** Node's wording, shortened where it only restates the flag; other messages pass through. */
+function friendlyParseError(message: string): string {
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown) return `unknown flag '${unknown[1] ?? ''}'`;
+  return message;
 }

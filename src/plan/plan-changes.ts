@@ -71,7 +71,8 @@ export function planChanges(input: PlanInput): Plan {
     ? null
     : checkMassDelete({
         applied: appliedCount,
-        unsubscribes: unsubscribes.length,
+        // Blocked unsubscribes are never sent: they delete nothing.
+        unsubscribes: unsubscribes.filter((op) => !op.blocked).length,
         remaining: input.desired.length,
         maxDeletePercent: input.maxDeletePercent,
       });

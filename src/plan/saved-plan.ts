@@ -8,6 +8,8 @@ import type { Plan } from './types.js';
  * the operations are compared by identity, since a saved plan shows endpoints masked.
  */
 export function savedPlanMismatch(saved: Plan, current: Plan): string | null {
+  if (saved.lineage === null && current.lineage !== null)
+    return 'the plan was made before any state existed, and a state has been written since (was it applied already?)';
   if (saved.lineage !== current.lineage) return 'the state file was replaced since the plan was saved (its lineage differs)';
   if (saved.serial !== current.serial)
     return `the state changed since the plan was saved (serial ${String(saved.serial)}, now ${String(current.serial)})`;

@@ -11,7 +11,8 @@ export const DEFAULT_MANIFEST_NAME = 'subscriptions.yaml';
 export function planSummaryLine(plan: Plan, manifestName: string = DEFAULT_MANIFEST_NAME): string {
   if (!planHasChanges(plan)) {
     const n = plan.unchanged.length;
-    return `No changes. BioT matches ${manifestName} (${n} subscription${n === 1 ? '' : 's'}).`;
+    // The state is what biot-subs applied; BioT itself cannot be listed, so claim only that.
+    return `No changes. The state matches ${manifestName} (${n} subscription${n === 1 ? '' : 's'}).`;
   }
   const blocked = plan.unsubscribes.filter((op) => op.blocked).length;
   const unsubscribe = `${plan.unsubscribes.length} to unsubscribe${blocked > 0 ? ` (${blocked} blocked)` : ''}`;

@@ -3,9 +3,13 @@
  * adopts what BioT already holds (plan then shows it unchanged), rm forgets (plan then wants to
  * subscribe it again). None of them calls BioT.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emulatorEnv } from '../support/biot-env.js';
+import { runCli } from '../support/run-cli.js';
+import { testdir } from '../support/testdir.js';
 import { callCounts, emulator, expectedKeys, expectExit, expectNoCrash, held, holdKeys, HOOKS, manifestYaml, Workspace, type Entry } from './helpers.js';
 
 const ENTRIES: Entry[] = [
@@ -166,5 +170,21 @@ describe('state command', () => {
     expect(list.stdout).toMatch(/^prod\.state\.json: 3 subscriptions/);
     const other = await ws.run(['state', 'list', '--state', 'elsewhere.json']);
     expect(other.stdout).toBe('elsewhere.json: no state yet (nothing applied)\n');
+  });
+});
+
+describe('state import checks what it adopts', () => {
+  it('refuses unknown entity types and actions with a suggestion, and writes nothing', async () => {
+    const dir = await testdir({ 'subscriptions.yaml': 'version: 1\nextraActions:\n  device: [_firmwareUpdated]\nsubscriptions: []\n' });
+    const typo = await runCli(['state', 'import', 'patinet', '_create', 'https://h.example.com/x'], { cwd: dir });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("unknown entity type 'patinet' (did you mean `patient`?)");
+    const action = await runCli(['state', 'import', 'patient', '_creat', 'https://h.example.com/x'], { cwd: dir });
+    expect(action.stderr).toContain('(did you mean `_create`?)');
+    expect(existsSync(join(dir, 'subscriptions.state.json'))).toBe(false);
+    // An action the manifest declares in extraActions is accepted.
+    const extra = await runCli(['state', 'import', 'device', '_firmwareUpdated', 'https://h.example.com/x'], { cwd: dir });
+    expect(extra.code).toBe(0);
+    expect(extra.stderr).toContain('not bound to an environment yet');
   });
 });

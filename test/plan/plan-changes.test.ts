@@ -158,6 +158,19 @@ describe('planChanges', () => {
     expect(stricter.refusal?.maxDeletePercent).toBe(10);
   });
 
+  it('does not count blocked unsubscribes, which are never sent, as deletes', () => {
+    const moved = UNIVERSE.slice(0, 6).map((t) => ({
+      entityTypeName: t.entity,
+      actionName: t.action,
+      endpoint: '${BASE}/hook',
+      endpointSha256: sha256Hex(t.url),
+      appliedAt: '2026-11-28T10:00:00.000Z',
+    }));
+    const plan = planChanges(input({ desired: [desired(UNIVERSE[0] as Triple)], state: state(moved), env: { BASE: 'https://new.example.com' } }));
+    expect(plan.summary.blocked).toBe(5); // the sixth is still desired: unchanged
+    expect(plan.refusal).toBeNull();
+  });
+
   it('records the state it was made from and prefers the state target', () => {
     const plan = planChanges(input({ state: state([]), target: 'https://other.example.com', manifestSha256: 'abc' }));
     expect(plan).toMatchObject({ lineage: state([]).lineage, serial: 3, target: 'https://api.example.com', manifestSha256: 'abc' });

@@ -96,7 +96,7 @@ describe('renderPlanMarkdown', () => {
       "<!-- biot-subs-plan -->
       ### biot-subs plan
 
-      **No changes. BioT matches subscriptions&#46;yaml (1 subscription).**
+      **No changes. The state matches subscriptions&#46;yaml (1 subscription).**
 
       No target yet, no state yet.
 

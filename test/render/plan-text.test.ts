@@ -43,11 +43,11 @@ describe('renderPlanText', () => {
     expect(renderPlanText(plan, { color: false })).toMatchInlineSnapshot(`
       "biot-subs plan (no target yet, no state yet)
 
-      No changes. BioT matches subscriptions.yaml (1 subscription).
+      No changes. The state matches subscriptions.yaml (1 subscription).
       "
     `);
     expect(renderPlanText(makePlan({}), { color: false, manifest: 'envs/dev.yaml' })).toContain(
-      'No changes. BioT matches envs/dev.yaml (0 subscriptions).',
+      'No changes. The state matches envs/dev.yaml (0 subscriptions).',
     );
   });
 

@@ -161,8 +161,8 @@ async function reconcileLocked(run: LockedRun, ctx: CliContext): Promise<ExitCod
     onResult: progress.onResult,
   });
   progress.end();
-  // With --format json, stdout stays one JSON document (the plan): the report goes to stderr.
-  const out = request.format === 'json' ? ctx.stderr : ctx.stdout;
+  // With --format json or markdown, stdout stays one document (the plan): the report goes to stderr.
+  const out = request.format === 'text' ? ctx.stdout : ctx.stderr;
   out.write(renderApplyReport(report, { color: shouldColor(out, ctx.env) }));
   return report.interrupted || !report.results.every((r) => isSuccess(r.outcome)) ? 1 : 0;
 }
@@ -176,7 +176,7 @@ function reportBlockedOnly(plan: Plan, format: PlanFormat, ctx: CliContext): Exi
   const progress = createProgress(ctx.stderr);
   results.forEach((result, i) => progress.onResult(result, i + 1, results.length));
   progress.end();
-  const out = format === 'json' ? ctx.stderr : ctx.stdout;
+  const out = format === 'text' ? ctx.stdout : ctx.stderr;
   out.write(renderApplyReport({ results, interrupted: false, elapsedMs: 0 }, { color: shouldColor(out, ctx.env) }));
   return 1;
 }

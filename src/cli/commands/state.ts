@@ -1,6 +1,10 @@
 import { baseUrlFromEnv } from '../../biot/credentials.js';
-import { BiotSubsError } from '../../errors.js';
+import { BiotSubsError, UsageError } from '../../errors.js';
+import { existsSync } from 'node:fs';
+import { actionsOf, CATALOG } from '../../catalog/catalog.js';
+import { didYouMean } from '../../catalog/suggest.js';
 import { checkEndpoint } from '../../manifest/endpoint-check.js';
+import { loadManifest } from '../../manifest/load-manifest.js';
 import { resolveTemplate } from '../../manifest/variables.js';
 import { maskEndpoint } from '../../render/mask-endpoint.js';
 import { printable } from '../../render/printable.js';
@@ -33,7 +37,7 @@ export async function runState(argv: readonly string[], ctx: CliContext): Promis
     return 0;
   }
   const [sub, ...args] = positionals;
-  if (!isSubcommand(sub)) throw new BiotSubsError(`unknown state command '${sub ?? ''}'; one of: ${Object.keys(SUBCOMMANDS).join(', ')}`);
+  if (!isSubcommand(sub)) throw new UsageError(`unknown state command '${sub ?? ''}'`, usage);
   if (args.length !== SUBCOMMANDS[sub]) {
     throw new BiotSubsError(`'state ${sub}' takes ${SUBCOMMANDS[sub] === 0 ? 'no arguments' : 'ENTITY ACTION ENDPOINT'}`);
   }
@@ -57,7 +61,7 @@ export async function runState(argv: readonly string[], ctx: CliContext): Promis
       return 0;
     }
     case 'import':
-      return importSubscription(statePath, args as [string, string, string], ctx);
+      return importSubscription(statePath, manifestFrom(values), args as [string, string, string], ctx);
     case 'rm':
       return forgetSubscription(statePath, args as [string, string, string], ctx);
   }
@@ -83,12 +87,19 @@ function listState(state: State | null, statePath: string, ctx: CliContext): Exi
 /** Adopts a subscription made outside biot-subs, so the next plan counts it as applied. No call. */
 async function importSubscription(
   statePath: string,
+  manifestPath: string,
   [entityTypeName, actionName, endpoint]: [string, string, string],
   ctx: CliContext,
 ): Promise<ExitCode> {
+  await checkEventNames(entityTypeName, actionName, manifestPath, ctx);
   const check = checkEndpoint(endpoint, ctx.env, { allowHttp: true });
   if (!check.ok) throw new BiotSubsError(check.messages.join('; '));
   const target = ctx.env['BIOT_BASE_URL'] ? baseUrlFromEnv(ctx.env) : null;
+  if (target === null) {
+    ctx.stderr.write(
+      'biot-subs: warning: BIOT_BASE_URL is not set, so the state is not bound to an environment yet; the first reconcile binds it\n',
+    );
+  }
   return withLockedState(statePath, 'state import', ctx, async (state): Promise<ExitCode> => {
     // Importing says "this BioT holds it": the state of another environment must not adopt it.
     checkTarget(state, target, statePath);
@@ -148,8 +159,31 @@ function pickStale(matches: StateEntry[], env: CliContext['env'], endpoint: stri
   );
 }
 
+function manifestFrom(values: ParsedArgs['values']): string {
+  return stringFlag(values, 'file') ?? DEFAULT_MANIFEST;
+}
+
 function statePathFrom(values: ParsedArgs['values']): string {
-  return stringFlag(values, 'state') ?? defaultStatePath(stringFlag(values, 'file') ?? DEFAULT_MANIFEST);
+  return stringFlag(values, 'state') ?? defaultStatePath(manifestFrom(values));
+}
+
+/**
+ * An imported typo would be unsubscribed by the next reconcile while the real subscription stays
+ * unmanaged: names are checked against the catalog and the manifest's extraActions, if it loads.
+ */
+async function checkEventNames(entity: string, action: string, manifestPath: string, ctx: CliContext): Promise<void> {
+  const loaded = existsSync(manifestPath) ? await loadManifest(manifestPath, ctx.env) : null;
+  const extra = loaded?.ok ? loaded.manifest.extraActions : {};
+  const entities = [...CATALOG.keys(), ...Object.keys(extra)];
+  if (!entities.includes(entity)) {
+    throw new BiotSubsError(`unknown entity type '${printable(entity)}'${didYouMean(entity, entities)}; see 'biot-subs catalog'`);
+  }
+  const actions = actionsOf(entity, extra);
+  if (!actions.includes(action)) {
+    throw new BiotSubsError(
+      `unknown action '${printable(action)}' for ${entity}${didYouMean(action, actions)}; newer actions go in the manifest's extraActions`,
+    );
+  }
 }
 
 function isSubcommand(name: string | undefined): name is Subcommand {
