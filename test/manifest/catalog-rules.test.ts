@@ -1,27 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { manifestOf, problemsOf, yaml } from './helpers.js';
+import { manifestOf, problemsOf, subscriptionsYaml, yaml } from './helpers.js';
 
 const triples = (text: string): string[] => manifestOf(text).subscriptions.map((s) => `${s.entityTypeName} ${s.actionName}`);
 
 describe('entities and actions', () => {
   it('rejects an unknown entity at its name, with the closest ones', () => {
     expect(
-      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: pateint', '    actionName: _create', '    endpoint: https://h.example/x')),
+      problemsOf(subscriptionsYaml('  - entityTypeName: pateint', '    actionName: _create', '    endpoint: https://h.example/x')),
     ).toEqual(['3:21: unknown entity type `pateint` (did you mean `patient`?)']);
   });
 
   it('points to extraActions when no entity is close', () => {
     expect(
-      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: firmware', '    actionName: _create', '    endpoint: https://h.example/x')),
+      problemsOf(subscriptionsYaml('  - entityTypeName: firmware', '    actionName: _create', '    endpoint: https://h.example/x')),
     ).toEqual(['3:21: unknown entity type `firmware` (see `biot-subs catalog`; a newer one can be declared under `extraActions`)']);
   });
 
   it('rejects unknown actions at each action, with the closest ones', () => {
     expect(
       problemsOf(
-        yaml(
-          'version: 1',
-          'subscriptions:',
+        subscriptionsYaml(
           '  - entityTypeName: patient',
           '    actionNames: [_create, create, _saveMeasurment, _fooBar]',
           '    endpoint: https://h.example/x',
@@ -33,7 +31,7 @@ describe('entities and actions', () => {
       '4:53: unknown action `_fooBar` for `patient` (a newer action can be declared under `extraActions.patient`)',
     ]);
     expect(
-      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: device', '    actionName: _Create', '    endpoint: https://h.example/x')),
+      problemsOf(subscriptionsYaml('  - entityTypeName: device', '    actionName: _Create', '    endpoint: https://h.example/x')),
     ).toEqual(['4:17: unknown action `_Create` for `device` (did you mean `_create`?)']);
   });
 
@@ -82,9 +80,7 @@ describe('entities and actions', () => {
 
 describe('duplicates', () => {
   const twice = (second: string): string =>
-    yaml(
-      'version: 1',
-      'subscriptions:',
+    subscriptionsYaml(
       '  - entityTypeName: patient',
       '    actionNames: [_create, _update]',
       '    endpoint: https://h.example/p',
@@ -108,7 +104,7 @@ describe('duplicates', () => {
 
   it('catches a duplicate inside one entry, "*" included', () => {
     expect(
-      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: command', '    actionNames: ["*", _stop]', '    endpoint: https://h.example/c')),
+      problemsOf(subscriptionsYaml('  - entityTypeName: command', '    actionNames: ["*", _stop]', '    endpoint: https://h.example/c')),
     ).toEqual(['4:24: `command` `_stop` → `https://h.example/c` is listed twice (duplicate of line 4:19)']);
   });
 });

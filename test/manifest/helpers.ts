@@ -8,6 +8,11 @@ export function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A manifest of `version: 1` and these lines under `subscriptions:`; the first of them is line 3. */
+export function subscriptionsYaml(...lines: string[]): string {
+  return yaml('version: 1', 'subscriptions:', ...lines);
+}
+
 /** Every problem as `line:col: message`. */
 export function problemsOf(text: string, env: Environment = {}): string[] {
   const result = parseManifest(text, FILE, env);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { problemsOf, yaml } from './helpers.js';
+import { problemsOf, subscriptionsYaml, yaml } from './helpers.js';
 
 describe('shape problems (schema), each at its node', () => {
   it('names an unknown key at the key, with the closest valid ones', () => {
     expect(
-      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: patient', '    actionname: _create', '    endpoint: https://h.example/x')),
+      problemsOf(subscriptionsYaml('  - entityTypeName: patient', '    actionname: _create', '    endpoint: https://h.example/x')),
     ).toEqual([
       '3:5: give `actionName` (one action) or `actionNames` (a list of actions)',
       '4:5: unknown key `actionname` (did you mean `actionName` or `actionNames`?)',
@@ -26,20 +26,20 @@ describe('shape problems (schema), each at its node', () => {
 
   it('says which type a value must have, at the value', () => {
     expect(
-      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: patient', '    actionName: [_create]', '    endpoint: https://h.example/x')),
+      problemsOf(subscriptionsYaml('  - entityTypeName: patient', '    actionName: [_create]', '    endpoint: https://h.example/x')),
     ).toEqual(['4:17: `actionName` must be a string, not a list (for several actions use `actionNames`)']);
     expect(
-      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: 42', '    actionName: _create', '    endpoint: https://h.example/x')),
+      problemsOf(subscriptionsYaml('  - entityTypeName: 42', '    actionName: _create', '    endpoint: https://h.example/x')),
     ).toEqual(['3:21: `entityTypeName` must be a string, not a number (quote it to make it a string)']);
     expect(problemsOf(yaml('version: 1', 'policy:', '  allowHttp: "yes"', 'subscriptions: []'))).toEqual([
       '3:14: `allowHttp` must be true or false, not a string',
     ]);
-    expect(problemsOf(yaml('version: 1', 'subscriptions:', '  - 5'))).toEqual(['3:5: subscription #1 must be a mapping, not a number']);
-    expect(problemsOf(yaml('version: 1', 'subscriptions:', '  patient: x'))).toEqual(['3:3: `subscriptions` must be a list, not a mapping']);
+    expect(problemsOf(subscriptionsYaml('  - 5'))).toEqual(['3:5: subscription #1 must be a mapping, not a number']);
+    expect(problemsOf(subscriptionsYaml('  patient: x'))).toEqual(['3:3: `subscriptions` must be a list, not a mapping']);
   });
 
   it('shows an empty value at its key', () => {
-    expect(problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: patient', '    actionName: _create', '    endpoint:'))).toEqual([
+    expect(problemsOf(subscriptionsYaml('  - entityTypeName: patient', '    actionName: _create', '    endpoint:'))).toEqual([
       '5:5: `endpoint` must be a string, not empty',
     ]);
   });
@@ -47,9 +47,7 @@ describe('shape problems (schema), each at its node', () => {
   it('rejects actionName together with actionNames, at the second', () => {
     expect(
       problemsOf(
-        yaml(
-          'version: 1',
-          'subscriptions:',
+        subscriptionsYaml(
           '  - entityTypeName: patient',
           '    actionName: _create',
           '    actionNames: [_update]',
@@ -60,7 +58,7 @@ describe('shape problems (schema), each at its node', () => {
   });
 
   it('points a missing key at the mapping that lacks it', () => {
-    expect(problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: patient', '    actionName: _create'))).toEqual([
+    expect(problemsOf(subscriptionsYaml('  - entityTypeName: patient', '    actionName: _create'))).toEqual([
       '3:5: subscription #1 has no `endpoint`',
     ]);
     expect(problemsOf(yaml('subscriptions: []'))).toEqual(['1:1: the manifest has no `version` (add `version: 1`)']);
@@ -72,7 +70,7 @@ describe('shape problems (schema), each at its node', () => {
 
   it('requires at least one action in actionNames', () => {
     expect(
-      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: patient', '    actionNames: []', '    endpoint: https://h.example/x')),
+      problemsOf(subscriptionsYaml('  - entityTypeName: patient', '    actionNames: []', '    endpoint: https://h.example/x')),
     ).toEqual(['4:18: `actionNames` must list at least one action']);
   });
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_MANIFEST_BYTES } from '../../src/manifest/limits.js';
-import { manifestOf, problemsOf, yaml } from './helpers.js';
+import { manifestOf, problemsOf, subscriptionsYaml, yaml } from './helpers.js';
 
 describe('YAML', () => {
   it('reports a syntax error at its line and column', () => {
     expect(
-      problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: patient', '    actionName: "_create', '    endpoint: https://h.example/x')),
+      problemsOf(subscriptionsYaml('  - entityTypeName: patient', '    actionName: "_create', '    endpoint: https://h.example/x')),
     ).toEqual(['6:1: YAML syntax error: Missing closing "quote']);
-    expect(problemsOf(yaml('version: 1', 'subscriptions:', '  - entityTypeName: patient', '    actionName: _create: x'))).toEqual([
+    expect(problemsOf(subscriptionsYaml('  - entityTypeName: patient', '    actionName: _create: x'))).toEqual([
       '4:17: YAML syntax error: Nested mappings are not allowed in compact mappings',
     ]);
   });
@@ -15,9 +15,7 @@ describe('YAML', () => {
   it('rejects a duplicate key at the second one, naming the first', () => {
     expect(
       problemsOf(
-        yaml(
-          'version: 1',
-          'subscriptions:',
+        subscriptionsYaml(
           '  - entityTypeName: patient',
           '    actionName: _create',
           '    endpoint: https://h.example/a',
@@ -57,9 +55,7 @@ describe('YAML', () => {
 
   it('resolves an aliased list of actions', () => {
     const m = manifestOf(
-      yaml(
-        'version: 1',
-        'subscriptions:',
+      subscriptionsYaml(
         '  - entityTypeName: patient',
         '    actionNames: &crud [_create, _update]',
         '    endpoint: https://h.example/p',
