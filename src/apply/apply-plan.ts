@@ -2,6 +2,7 @@ import type { Plan } from '../plan/types.js';
 import { foldJournal, StateJournal, type JournalRecord } from '../state/journal.js';
 import { newState, writeState } from '../state/state-file.js';
 import type { State } from '../state/types.js';
+import { subscriptionKey } from '../subscription.js';
 import { executePlan, type OperationRecorder, type SubscriptionCalls } from './execute-plan.js';
 import type { ApplyReport, OperationResult } from './types.js';
 
@@ -56,8 +57,23 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<{ report: Ap
   } finally {
     await journal?.close();
   }
-  const next = foldJournal(base, records);
+  const next = keepAppliedAt(base, foldJournal(base, records));
   const written = await writeState(options.statePath, next, options.state);
   await journal?.remove();
   return { report, state: written };
+}
+
+/**
+ * Entries that were applied for certain before the run and still are keep their appliedAt: a
+ * --resync that only confirms them must not rewrite every line of a state file git tracks.
+ */
+function keepAppliedAt(before: State, after: State): State {
+  const earlier = new Map(before.subscriptions.filter((e) => !e.uncertain).map((e) => [subscriptionKey(e), e.appliedAt]));
+  return {
+    ...after,
+    subscriptions: after.subscriptions.map((entry) => {
+      const appliedAt = entry.uncertain ? undefined : earlier.get(subscriptionKey(entry));
+      return appliedAt === undefined ? entry : { ...entry, appliedAt };
+    }),
+  };
 }

@@ -175,3 +175,38 @@ describe('applyPlan', () => {
     expect(existsSync(`${statePath}.journal`)).toBe(false);
   });
 });
+
+describe('applyPlan with --resync', () => {
+  it('keeps appliedAt of entries it only confirms, so the state file does not change', async () => {
+    const dir = await testdir();
+    const statePath = join(dir, 's.state.json');
+    const a = want('patient', '_create', 'https://a.example.com/h');
+    const before = stateOf([a]);
+    const plan = planChanges({
+      desired: [a],
+      state: before,
+      manifestSha256: 'x',
+      env: {},
+      target: null,
+      resync: true,
+      maxDeletePercent: 25,
+      allowMassDelete: false,
+    });
+    expect(plan.subscribes).toHaveLength(1);
+    const { api } = fakeBiot(() => ({ kind: 'converged', status: 409 }));
+    const { state } = await applyPlan({
+      plan,
+      state: before,
+      statePath,
+      target: 'http://127.0.0.1:1',
+      endpoints: new Map([[subscriptionKey(a), a.resolvedEndpoint]]),
+      calls: api,
+      concurrency: 1,
+      stop: never,
+      cancel: never,
+      now: () => new Date('2026-12-01T00:00:00.000Z'),
+    });
+    expect(state).toEqual(before);
+    expect(existsSync(statePath)).toBe(false); // unchanged content: nothing written
+  });
+});
