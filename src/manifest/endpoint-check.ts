@@ -40,7 +40,7 @@ export function checkEndpoint(template: string, env: Environment, policy: Effect
     else {
       const verb = resolution.missing.length === 1 ? 'is' : 'are';
       messages.push(
-        `endpoint ${shown()} uses ${variableList(resolution.missing)}, which ${verb} not set ` +
+        `endpoint ${shown()} uses ${variableList(resolution.missing)}, which ${verb} not set or empty ` +
           '(set it, or give a default: `${NAME:-default}`)',
       );
     }

@@ -18,7 +18,7 @@ export type TemplateResolution =
   | { ok: true; value: string; variables: string[] }
   | {
       ok: false;
-      /** Variables that are unset (or empty) and have no default. */
+      /** Variables that are unset or empty and have no default. */
       missing: string[];
       variables: string[];
       /** Set when the template itself is malformed (then `missing` is empty). */
@@ -85,8 +85,8 @@ export function resolveTemplate(template: string, env: Environment): TemplateRes
     const set = Object.hasOwn(env, part.name) ? env[part.name] : undefined;
     if (set !== undefined && set !== '') value += set;
     else if (part.default !== undefined) value += part.default;
-    // Set but empty, no default: empty, as in the shell (the URL checks catch what it breaks).
-    else if (set === '') continue;
+    // Set but empty without a default counts as missing: in CI a secret not configured for an
+    // environment arrives as "", which would subscribe `?code=` silently. `${NAME:-}` allows it.
     else if (!missing.includes(part.name)) missing.push(part.name);
   }
   if (missing.length > 0) return { ok: false, missing, variables: parsed.variables };

@@ -130,7 +130,7 @@ function checkResolvable(entry: StateEntry, env: Environment): Unsubscribe['bloc
   if (!resolved.ok) {
     return {
       variables: resolved.missing,
-      message: `cannot unsubscribe: ${listNames(resolved.missing)} ${resolved.missing.length === 1 ? 'is' : 'are'} not set, so the endpoint that was subscribed cannot be rebuilt; set ${resolved.missing.length === 1 ? 'it' : 'them'} as when it was applied, or forget the entry with 'biot-subs state rm'`,
+      message: `cannot unsubscribe: ${listNames(resolved.missing)} ${resolved.missing.length === 1 ? 'is' : 'are'} not set or empty, so the endpoint that was subscribed cannot be rebuilt; set ${resolved.missing.length === 1 ? 'it' : 'them'} as when it was applied, or forget the entry with 'biot-subs state rm'`,
     };
   }
   if (sha256Hex(resolved.value) === entry.endpointSha256) return undefined;

@@ -64,9 +64,9 @@ describe('endpoints', () => {
 describe('variables in endpoints', () => {
   it('names an unset variable without default', () => {
     expect(problemsOf(withEndpoint('${PLUGIN_BASE_URL}/device'))).toEqual([
-      '5:15: endpoint `${PLUGIN_BASE_URL}/device` uses ${PLUGIN_BASE_URL}, which is not set (set it, or give a default: `${NAME:-default}`)',
+      '5:15: endpoint `${PLUGIN_BASE_URL}/device` uses ${PLUGIN_BASE_URL}, which is not set or empty (set it, or give a default: `${NAME:-default}`)',
     ]);
-    expect(problemsOf(withEndpoint('${A}${B}/x'))[0]).toContain('uses ${A} and ${B}, which are not set');
+    expect(problemsOf(withEndpoint('${A}${B}/x'))[0]).toContain('uses ${A} and ${B}, which are not set or empty');
   });
 
   it('rejects an unterminated ${', () => {

@@ -29,7 +29,7 @@ describe('parseManifest', () => {
       '5:21: unknown entity type `devise` (did you mean `device`?)',
       '9:28: unknown action `_Delete` for `patient` (did you mean `_delete`?)',
       '10:15: endpoint `https://other.example.org/x`: host `other.example.org` is not in `policy.allowedHosts` (`*.example.com`)',
-      '13:15: endpoint `${HOOK}` uses ${HOOK}, which is not set (set it, or give a default: `${NAME:-default}`)',
+      '13:15: endpoint `${HOOK}` uses ${HOOK}, which is not set or empty (set it, or give a default: `${NAME:-default}`)',
       '14:5: subscription #4 has no `endpoint`',
       '16:5: unknown key `endpont` (did you mean `endpoint`?)',
     ]);

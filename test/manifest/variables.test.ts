@@ -31,8 +31,9 @@ describe('resolveTemplate', () => {
     });
   });
 
-  it('resolves a set but empty variable without default to nothing', () => {
-    expect(resolveTemplate('https://h.example/${A}x', { A: '' })).toMatchObject({ ok: true, value: 'https://h.example/x' });
+  it('treats a set but empty variable without default as missing (a secret not configured in CI)', () => {
+    expect(resolveTemplate('https://h.example/${A}x', { A: '' })).toMatchObject({ ok: false, missing: ['A'] });
+    expect(resolveTemplate('https://h.example/${A:-}x', { A: '' })).toMatchObject({ ok: true, value: 'https://h.example/x' });
   });
 
   it('names every unset variable without default, once', () => {

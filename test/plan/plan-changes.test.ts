@@ -132,7 +132,7 @@ describe('planChanges', () => {
     expect(changed.unsubscribes[0]?.blocked?.message).not.toContain('new.example.com');
 
     const unset = planChanges(input({ state: state([applied]), env: {}, allowMassDelete: true }));
-    expect(unset.unsubscribes[0]?.blocked?.message).toContain('${BASE} is not set');
+    expect(unset.unsubscribes[0]?.blocked?.message).toContain('${BASE} is not set or empty');
 
     const same = planChanges(input({ state: state([applied]), env: { BASE: 'https://old.example.com' }, allowMassDelete: true }));
     expect(same.unsubscribes[0]?.blocked).toBeUndefined();
