@@ -82,7 +82,10 @@ export class TokenSource {
 
   /** BioT answered 401 with this token: the next token() renews (unless another caller already did). */
   invalidate(token: string): void {
-    if (this.#held?.token === token) this.#held = { ...this.#held, expiresAt: Number.NEGATIVE_INFINITY };
+    // A ready BIOT_TOKEN cannot be renewed: once refused, every later call fails without a request
+    // rather than collecting one 401 per operation.
+    if (!this.renewable) this.#refused ??= new CredentialsError(REFUSED.token);
+    else if (this.#held?.token === token) this.#held = { ...this.#held, expiresAt: Number.NEGATIVE_INFINITY };
   }
 
   async #obtain(): Promise<Held> {

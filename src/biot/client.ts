@@ -170,7 +170,10 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
       // A 5xx (or 408) may come after the change was made: from here on, the outcome is unknown.
       if (status >= 500 || status === 408) maybeChanged = true;
       const detail = errorDetail(status, answer.body, traceId, redact);
-      if (status === 401 && !tokens.renewable) detail.message = `${refusedMessage('token')}: ${detail.message}`;
+      if (status === 401 && !tokens.renewable) {
+        detail.message = `${refusedMessage('token')}: ${detail.message}`;
+        tokens.invalidate(answer.token ?? '');
+      }
       const failure: CallOutcome = { kind: 'failed', changed: changed(), error: detail };
       if (!isRetryableStatus(status)) return { done: failure };
       return { retry: `HTTP ${status}${detail.code ? ` ${detail.code}` : ''}`, retryAfter: answer.retryAfter, failure };

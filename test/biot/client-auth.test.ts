@@ -44,6 +44,10 @@ describe('login modes', () => {
     expect(outcome).toMatchObject({ kind: 'failed', changed: 'no', error: { status: 401, code: 'UNAUTHORIZED' } });
     expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/BIOT_TOKEN/);
     expect(emu.stats()).toMatchObject({ logins: 0, subscribeCalls: 1 });
+    // The token cannot be renewed: later calls fail at once instead of sending one 401 each.
+    const later = await Promise.all([2, 3, 4].map((n) => client.subscribe(triple(n))));
+    for (const o of later) expect(o.kind === 'failed' && o.error.message).toMatch(/BIOT_TOKEN/);
+    expect(emu.stats()).toMatchObject({ logins: 0, subscribeCalls: 1 });
   });
 });
 
