@@ -84,6 +84,7 @@ export function planChanges(input: PlanInput): Plan {
     target: input.state?.target ?? input.target,
     manifestSha256: input.manifestSha256,
     resync: input.resync,
+    maxDeletePercent: input.maxDeletePercent,
     subscribes,
     unsubscribes,
     unchanged,

@@ -44,6 +44,8 @@ export interface Plan {
   manifestSha256: string;
   /** Made with --resync: every desired triple is subscribed again. */
   resync: boolean;
+  /** The --max-delete-percent the plan was checked against; a saved plan is applied with it. */
+  maxDeletePercent: number;
   /** Make before break: every subscribe runs before any unsubscribe. Both sorted. */
   subscribes: Extract<Operation, { kind: 'subscribe' }>[];
   unsubscribes: Extract<Operation, { kind: 'unsubscribe' }>[];

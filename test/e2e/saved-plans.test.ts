@@ -20,6 +20,7 @@ import {
   held,
   HOOKS,
   manifestYaml,
+  resetKeepingHoldings,
   Workspace,
   type Entry,
 } from './helpers.js';
@@ -49,6 +50,23 @@ describe('saved plans', () => {
     expectExit(again, 1);
     expect(again.stderr).toMatch(/stale: the state changed since the plan was saved/);
     expect(emu.stats().requests).toBe(0);
+  });
+
+  it('is applied against the mass-delete threshold it was reviewed with', async () => {
+    const emu = await emulator();
+    const ws = await Workspace.applied(emu, EIGHT);
+    // Keep only the first entry: most of the applied subscriptions go.
+    await ws.writeManifest(manifestYaml(EIGHT.slice(0, 1)));
+    const refused = await ws.run(['plan', '--out', 'strict.json']);
+    expect(refused.stdout).toContain('mass delete');
+    const loose = await ws.run(['plan', '--max-delete-percent', '100', '--out', 'loose.json']);
+    expect(loose.stdout).not.toContain('mass delete');
+    resetKeepingHoldings(emu);
+    expectExit(await ws.run(['reconcile', '--plan', 'strict.json'], emulatorEnv(emu.url)), 1);
+    expect(emu.stats().requests).toBe(0);
+    // The reviewed plan showed no refusal: applying it needs no flag repeated.
+    expectExit(await ws.run(['reconcile', '--plan', 'loose.json'], emulatorEnv(emu.url)), 0);
+    expect(held(emu)).toEqual(expectedKeys(EIGHT.slice(0, 1)));
   });
 
   it('is refused when the manifest, the state or a variable changed since', async () => {

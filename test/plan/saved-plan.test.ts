@@ -11,6 +11,7 @@ const plan: Plan = {
   target: 'https://api.example.com',
   manifestSha256: 'm1',
   resync: false,
+  maxDeletePercent: 25,
   subscribes: [{ kind: 'subscribe', ref, reason: 'new' }],
   unsubscribes: [],
   unchanged: [],

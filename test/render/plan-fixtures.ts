@@ -28,6 +28,7 @@ export function makePlan(parts: {
     target: parts.target === undefined ? 'https://api.dev.example.com' : parts.target,
     manifestSha256: sha256Hex('manifest'),
     resync: subscribes.some((op) => op.reason === 'resync'),
+    maxDeletePercent: 25,
     subscribes,
     unsubscribes,
     unchanged,

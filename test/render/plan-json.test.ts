@@ -71,6 +71,7 @@ describe('renderPlanJson', () => {
         "target": "https://api.dev.example.com",
         "manifestSha256": "05b3abf2579a5eb66403cd78be557fd860633a1fe2103c7642030defe32c657f",
         "resync": false,
+        "maxDeletePercent": 25,
         "subscribes": [
           {
             "kind": "subscribe",

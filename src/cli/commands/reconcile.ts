@@ -60,6 +60,8 @@ export async function runReconcile(argv: readonly string[], ctx: CliContext): Pr
   const saved = savedPath === undefined ? null : { path: savedPath, plan: await loadSavedPlan(savedPath) };
   // A saved plan is applied as it was made: a `plan --resync --out` plan needs no --resync again.
   if (saved?.plan.resync) request.resync = true;
+  // ... and checked against the mass-delete threshold its reviewer saw, unless given again.
+  if (saved && values['max-delete-percent'] === undefined) request.maxDeletePercent = saved.plan.maxDeletePercent;
 
   // A rejected manifest stops the run before the lock, the state or the network are touched.
   const manifest = await loadManifestOrFail(request.manifestPath, ctx.env);
