@@ -67,7 +67,9 @@ export async function runReconcile(argv: readonly string[], ctx: CliContext): Pr
   const manifest = await loadManifestOrFail(request.manifestPath, ctx.env);
   const statePath = request.statePath ?? defaultStatePath(request.manifestPath);
   if (values['dry-run'] === true) {
-    ctx.stdout.write(renderPlan(await preparePlan(request, ctx.env), request.format, ctx, request.manifestPath));
+    const plan = await preparePlan(request, ctx.env);
+    if (saved) refuseStale(saved, plan);
+    ctx.stdout.write(renderPlan(plan, request.format, ctx, request.manifestPath));
     return 0;
   }
 
@@ -108,10 +110,7 @@ interface LockedRun {
 async function reconcileLocked(run: LockedRun, ctx: CliContext): Promise<ExitCode> {
   const { manifest, state, statePath, request, saved, settings, interrupts } = run;
   const plan = planFromState(manifest, state, statePath, request, ctx.env);
-  if (saved) {
-    const mismatch = savedPlanMismatch(saved.plan, plan);
-    if (mismatch) throw new RefusedError(`the saved plan ${saved.path} is stale: ${mismatch}; make a new plan`);
-  }
+  if (saved) refuseStale(saved, plan);
   ctx.stdout.write(renderPlan(plan, request.format, ctx, request.manifestPath));
   if (!planHasChanges(plan)) return 0;
   if (plan.refusal) throw new RefusedError(`apply refused: ${plan.refusal.reason}`);
@@ -167,6 +166,11 @@ async function reconcileLocked(run: LockedRun, ctx: CliContext): Promise<ExitCod
   const out = request.format === 'text' ? ctx.stdout : ctx.stderr;
   out.write(renderApplyReport(report, { color: shouldColor(out, ctx.env) }));
   return report.interrupted || !report.results.every((r) => isSuccess(r.outcome)) ? 1 : 0;
+}
+
+function refuseStale(saved: { path: string; plan: Plan }, current: Plan): void {
+  const mismatch = savedPlanMismatch(saved.plan, current);
+  if (mismatch) throw new RefusedError(`the saved plan ${saved.path} is stale: ${mismatch}; make a new plan`);
 }
 
 /** The report of a plan whose every operation is a blocked unsubscribe: all skipped, exit 1. */
