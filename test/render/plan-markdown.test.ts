@@ -44,22 +44,22 @@ describe('renderPlanMarkdown', () => {
 
       **Plan: 3 to subscribe, 2 to unsubscribe (1 blocked), 2 unchanged.**
 
-      Target <code>https&#58;//api&#46;dev&#46;example&#46;com</code>, state serial 7.
+      Target <code>https&#58;//api.dev.example.com</code>, state serial 7.
 
       | | entity | action | endpoint | reason |
       |---|---|---|---|---|
-      | ➕ | <code>command</code> | <code>&#95;create</code> | <code>https&#58;//fn&#46;azurewebsites&#46;net/api/cmd&#63;code&#61;&#36;&#123;HOOK&#95;KEY&#125;</code> | new |
-      | ➕ | <code>device</code> | <code>&#95;create</code> | <code>&#36;&#123;PLUGIN&#95;BASE&#95;URL&#125;/device</code> | resync |
-      | ➕ | <code>patient</code> | <code>&#95;update</code> | <code>https&#58;//hooks&#46;example&#46;com/biot/patient&#63;code&#61;&#42;&#42;&#42;&#38;v&#61;&#42;&#42;&#42;</code> | uncertain&#58; re-asserting |
-      | ➖ | <code>patient</code> | <code>&#95;delete</code> | <code>https&#58;//user&#58;&#42;&#42;&#42;&#64;hooks&#46;example&#46;com/old</code> | removed |
-      | ➖ | <code>device</code> | <code>&#95;delete</code> | <code>&#36;&#123;OLD&#95;BASE&#125;/device</code> | ⚠️ blocked, will fail&#58; cannot unsubscribe&#58; &#36;&#123;OLD&#95;BASE&#125; is not set |
+      | ➕ | <code>command</code> | <code>&#95;create</code> | <code>https&#58;//fn.azurewebsites.net/api/cmd?code=&#36;{HOOK&#95;KEY}</code> | new |
+      | ➕ | <code>device</code> | <code>&#95;create</code> | <code>&#36;{PLUGIN&#95;BASE&#95;URL}/device</code> | resync |
+      | ➕ | <code>patient</code> | <code>&#95;update</code> | <code>https&#58;//hooks.example.com/biot/patient?code=&#42;&#42;&#42;&#38;v=&#42;&#42;&#42;</code> | uncertain&#58; re-asserting |
+      | ➖ | <code>patient</code> | <code>&#95;delete</code> | <code>https&#58;//user&#58;&#42;&#42;&#42;&#64;hooks.example.com/old</code> | removed |
+      | ➖ | <code>device</code> | <code>&#95;delete</code> | <code>&#36;{OLD&#95;BASE}/device</code> | ⚠️ blocked, will fail&#58; cannot unsubscribe&#58; &#36;{OLD&#95;BASE} is not set |
 
       <details><summary>2 unchanged</summary>
 
       | entity | action | endpoint |
       |---|---|---|
-      | <code>patient</code> | <code>&#95;create</code> | <code>https&#58;//hooks&#46;example&#46;com/biot/patient</code> |
-      | <code>patient</code> | <code>&#95;delete</code> | <code>https&#58;//hooks&#46;example&#46;com/biot/patient</code> |
+      | <code>patient</code> | <code>&#95;create</code> | <code>https&#58;//hooks.example.com/biot/patient</code> |
+      | <code>patient</code> | <code>&#95;delete</code> | <code>https&#58;//hooks.example.com/biot/patient</code> |
 
       </details>
       "
@@ -77,15 +77,15 @@ describe('renderPlanMarkdown', () => {
 
       **Plan: 0 to subscribe, 1 to unsubscribe, 0 unchanged.**
 
-      Target <code>https&#58;//api&#46;dev&#46;example&#46;com</code>, state serial 7.
+      Target <code>https&#58;//api.dev.example.com</code>, state serial 7.
 
       > [!WARNING]
       > **reconcile will refuse this plan &#40;mass delete&#41;**
-      > the plan would unsubscribe 6 of 8 applied subscriptions &#40;75&#37;&#41;, more than --max-delete-percent 25&#37;&#59; if that is intended, run again with --allow-mass-delete
+      > the plan would unsubscribe 6 of 8 applied subscriptions &#40;75%&#41;, more than --max-delete-percent 25%; if that is intended, run again with --allow-mass-delete
 
       | | entity | action | endpoint | reason |
       |---|---|---|---|---|
-      | ➖ | <code>patient</code> | <code>&#95;delete</code> | <code>https&#58;//h&#46;example&#46;com/a</code> | uncertain&#58; re-asserting |
+      | ➖ | <code>patient</code> | <code>&#95;delete</code> | <code>https&#58;//h.example.com/a</code> | uncertain&#58; re-asserting |
       "
     `);
   });
@@ -96,7 +96,7 @@ describe('renderPlanMarkdown', () => {
       "<!-- biot-subs-plan -->
       ### biot-subs plan
 
-      **No changes. The state matches subscriptions&#46;yaml (1 subscription).**
+      **No changes. The state matches subscriptions.yaml (1 subscription).**
 
       No target yet, no state yet.
 
@@ -104,7 +104,7 @@ describe('renderPlanMarkdown', () => {
 
       | entity | action | endpoint |
       |---|---|---|
-      | <code>device</code> | <code>&#95;action0</code> | <code>&#36;&#123;PLUGIN&#95;BASE&#95;URL&#125;/device/0</code> |
+      | <code>device</code> | <code>&#95;action0</code> | <code>&#36;{PLUGIN&#95;BASE&#95;URL}/device/0</code> |
 
       </details>
       "
@@ -119,18 +119,19 @@ describe('renderPlanMarkdown', () => {
 
       **Plan: 12 to subscribe, 0 to unsubscribe, 5 unchanged.**
 
-      Target <code>https&#58;//api&#46;dev&#46;example&#46;com</code>, state serial 7.
+      Target <code>https&#58;//api.dev.example.com</code>, state serial 7.
 
       | | entity | action | endpoint | reason |
       |---|---|---|---|---|
-      | ➕ | <code>patient</code> | <code>&#95;action0</code> | <code>https&#58;//hooks&#46;example&#46;com/biot/0&#63;code&#61;&#42;&#42;&#42;</code> | new |
-      | ➕ | <code>patient</code> | <code>&#95;action1</code> | <code>https&#58;//hooks&#46;example&#46;com/biot/1&#63;code&#61;&#42;&#42;&#42;</code> | new |
-      | ➕ | <code>patient</code> | <code>&#95;action2</code> | <code>https&#58;//hooks&#46;example&#46;com/biot/2&#63;code&#61;&#42;&#42;&#42;</code> | new |
-      | ➕ | <code>patient</code> | <code>&#95;action3</code> | <code>https&#58;//hooks&#46;example&#46;com/biot/3&#63;code&#61;&#42;&#42;&#42;</code> | new |
-      | ➕ | <code>patient</code> | <code>&#95;action4</code> | <code>https&#58;//hooks&#46;example&#46;com/biot/4&#63;code&#61;&#42;&#42;&#42;</code> | new |
-      | ➕ | <code>patient</code> | <code>&#95;action5</code> | <code>https&#58;//hooks&#46;example&#46;com/biot/5&#63;code&#61;&#42;&#42;&#42;</code> | new |
+      | ➕ | <code>patient</code> | <code>&#95;action0</code> | <code>https&#58;//hooks.example.com/biot/0?code=&#42;&#42;&#42;</code> | new |
+      | ➕ | <code>patient</code> | <code>&#95;action1</code> | <code>https&#58;//hooks.example.com/biot/1?code=&#42;&#42;&#42;</code> | new |
+      | ➕ | <code>patient</code> | <code>&#95;action2</code> | <code>https&#58;//hooks.example.com/biot/2?code=&#42;&#42;&#42;</code> | new |
+      | ➕ | <code>patient</code> | <code>&#95;action3</code> | <code>https&#58;//hooks.example.com/biot/3?code=&#42;&#42;&#42;</code> | new |
+      | ➕ | <code>patient</code> | <code>&#95;action4</code> | <code>https&#58;//hooks.example.com/biot/4?code=&#42;&#42;&#42;</code> | new |
+      | ➕ | <code>patient</code> | <code>&#95;action5</code> | <code>https&#58;//hooks.example.com/biot/5?code=&#42;&#42;&#42;</code> | new |
+      | ➕ | <code>patient</code> | <code>&#95;action6</code> | <code>https&#58;//hooks.example.com/biot/6?code=&#42;&#42;&#42;</code> | new |
 
-      … and 6 more changes not shown (the full plan: \`biot-subs plan\` or the job log)
+      … and 5 more changes not shown (the full plan: \`biot-subs plan\` or the job log)
 
       <details><summary>5 unchanged</summary>
 
@@ -219,7 +220,8 @@ describe('renderPlanMarkdown', () => {
     expect(md).not.toContain('@octocat');
     expect(md.split('\n').filter((line) => line.startsWith('#'))).toHaveLength(1); // our heading only
     expect(md).not.toContain('*bold*');
-    expect(md).toContain('<code>&#96;x&#96; &#124; y &#124; &#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;</code>');
+    expect(md).toContain('<code>&#96;x&#96; &#124; y &#124; &#60;img src=x onerror=alert&#40;1&#41;&#62;</code>');
     expect(md).toContain('&#64;&#8203;octocat'); // plain text: no mention
+    expect(md).not.toMatch(/www\.evil/i); // no autolink
   });
 });
