@@ -11,7 +11,7 @@ import { printable } from '../../render/printable.js';
 import { unlockState } from '../../state/lock.js';
 import { findEntries, importEntry, removeEntry } from '../../state/state-entries.js';
 import { newState, readState, serializeState, writeState } from '../../state/state-file.js';
-import { defaultStatePath } from '../../state/state-path.js';
+import { defaultStatePath, lockPath } from '../../state/state-path.js';
 import type { State, StateEntry } from '../../state/types.js';
 import { sha256Hex, subscriptionKey } from '../../subscription.js';
 import { parseCommandArgs, stringFlag, type ParsedArgs } from '../args.js';
@@ -52,11 +52,14 @@ export async function runState(argv: readonly string[], ctx: CliContext): Promis
       return 0;
     }
     case 'unlock': {
+      const existed = existsSync(lockPath(statePath));
       const holder = await unlockState(statePath);
       ctx.stdout.write(
         holder
           ? `removed the lock held by pid ${holder.pid} on ${printable(holder.host)} (${printable(holder.command)}, since ${printable(holder.startedAt)})\n`
-          : 'no lock was held\n',
+          : existed
+            ? 'removed an unreadable lock\n'
+            : 'no lock was held\n',
       );
       return 0;
     }
