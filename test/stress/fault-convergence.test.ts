@@ -69,7 +69,7 @@ async function reconcileUntilConverged(ws: EmulatorWorkspace, entries: readonly 
     if (run >= 2) {
       // Beyond two runs only because retries ran out on retryable faults, nothing else.
       const failed = Number(/(\d+) failed/.exec(result.stdout)?.[1] ?? NaN);
-      const exhausted = result.stdout.match(/^\s+(HTTP (408|429|500|502|503|504)|no answer from BioT)/gm)?.length ?? 0;
+      const exhausted = result.stdout.match(/^\s+(HTTP (408|429|500|502|503|504)|(no response: )?no answer from BioT)/gm)?.length ?? 0;
       expect(exhausted, `run ${run} failed for another reason than exhausted retries:\n${result.stdout}`).toBe(failed);
     }
     if (run === MAX_RUNS) {
