@@ -8,7 +8,7 @@ import type { Operation, Plan } from '../plan/types.js';
 import type { SubscriptionRef } from '../subscription.js';
 import { escapeMarkdownText, markdownCode } from './markdown-escape.js';
 import { maskEndpoint } from './mask-endpoint.js';
-import { blockedNote, DEFAULT_MANIFEST_NAME, planSummaryLine, reasonTag, refusalLines } from './plan-words.js';
+import { blockedNote, DEFAULT_MANIFEST_NAME, planSummaryLine, reasonTag, refusalLines, reresolvedTemplates } from './plan-words.js';
 
 export const PLAN_COMMENT_MARKER = '<!-- biot-subs-plan -->';
 export const DEFAULT_MAX_CHARS = 60_000;
@@ -50,7 +50,8 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
   }
   if (budget < 0) return renderMinimal(summary, maxChars);
 
-  const changeRows = takeRows(changes, changeRow, budget);
+  const reresolved = reresolvedTemplates(plan);
+  const changeRows = takeRows(changes, (op) => changeRow(op, reresolved), budget);
   budget -= changeRows.length;
   // Unchanged entries are cut first: none is shown while any change is left out.
   const unchangedRows =
@@ -86,12 +87,12 @@ function renderHead(plan: Plan, title: string, summary: string): string {
   return lines.join('\n') + '\n';
 }
 
-function changeRow(op: Operation): string {
+function changeRow(op: Operation, reresolved: ReadonlySet<string>): string {
   const marker = op.kind === 'subscribe' ? '➕' : '➖';
   const reason =
     op.kind === 'unsubscribe' && op.blocked
       ? `⚠️ ${escapeMarkdownText(blockedNote(op.blocked))}`
-      : escapeMarkdownText(reasonTag(op) ?? (op.kind === 'subscribe' ? 'new' : 'removed'));
+      : escapeMarkdownText(reasonTag(op, reresolved) ?? (op.kind === 'subscribe' ? 'new' : 'removed'));
   return `| ${marker} | ${refCells(op.ref)} | ${reason} |\n`;
 }
 

@@ -2,7 +2,7 @@
 import type { Operation, Plan } from '../plan/types.js';
 import { styler } from './color.js';
 import { maskEndpoint } from './mask-endpoint.js';
-import { blockedNote, DEFAULT_MANIFEST_NAME, planSummaryLine, reasonTag, refusalLines } from './plan-words.js';
+import { blockedNote, DEFAULT_MANIFEST_NAME, planSummaryLine, reasonTag, refusalLines, reresolvedTemplates } from './plan-words.js';
 import { printable } from './printable.js';
 
 // The CLI asks the colour question where it renders plans.
@@ -34,8 +34,9 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
     // reduce, not Math.max(...): a spread of 100k arguments overflows the stack.
     const entityWidth = rows.reduce((width, row) => Math.max(width, row.entity.length), 0);
     const actionWidth = rows.reduce((width, row) => Math.max(width, row.action.length), 0);
+    const reresolved = reresolvedTemplates(plan);
     for (const { op, entity, action, endpoint } of rows) {
-      const tag = reasonTag(op);
+      const tag = reasonTag(op, reresolved);
       const head = op.kind === 'subscribe' ? '+ subscribe  ' : '- unsubscribe';
       const line = `  ${head}  ${entity.padEnd(entityWidth)}  ${action.padEnd(actionWidth)}  ${endpoint}`;
       lines.push(style(op.kind === 'subscribe' ? 'green' : 'red', line) + (tag ? `  ${style('dim', `(${tag})`)}` : ''));

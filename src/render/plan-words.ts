@@ -20,10 +20,23 @@ export function planSummaryLine(plan: Plan, manifestName: string = DEFAULT_MANIF
 }
 
 /** Why an operation is in the plan, when it is not the plain case (new entry, removed entry). */
-export function reasonTag(op: Operation): string | null {
+export function reasonTag(op: Operation, reresolved: ReadonlySet<string> = new Set()): string | null {
   if (op.reason === 'resync') return 'resync';
   if (op.reason === 'uncertain') return 'uncertain: re-asserting';
+  // The same template on both sides: only what its variables resolve to changed, which the
+  // masked template alone would not show a reviewer.
+  if (reresolved.has(templateKey(op))) return op.kind === 'subscribe' ? 'variables now resolve to a new URL' : 'the URL its variables resolved to before';
   return null;
+}
+
+/** Templates subscribed and unsubscribed in one plan: their variables resolve differently now. */
+export function reresolvedTemplates(plan: Plan): Set<string> {
+  const removed = new Set(plan.unsubscribes.map(templateKey));
+  return new Set(plan.subscribes.map(templateKey).filter((key) => removed.has(key)));
+}
+
+function templateKey(op: Operation): string {
+  return `${op.ref.entityTypeName}\u0000${op.ref.actionName}\u0000${op.ref.endpoint}`;
 }
 
 /** Why a blocked unsubscribe will fail when applied. */

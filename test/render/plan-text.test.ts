@@ -100,3 +100,17 @@ describe('shouldColor', () => {
     expect(shouldColor(stream, env)).toBe(expected);
   });
 });
+
+describe('a template whose variables now resolve differently', () => {
+  it('says so on both lines, since the masked template alone looks unchanged', () => {
+    const before = { ...ref('patient', '_create', '${EHR}/patient'), endpointSha256: 'a'.repeat(64) };
+    const after = { ...ref('patient', '_create', '${EHR}/patient'), endpointSha256: 'b'.repeat(64) };
+    const plan = makePlan({
+      subscribes: [{ kind: 'subscribe', ref: after, reason: 'new' }],
+      unsubscribes: [{ kind: 'unsubscribe', ref: before, reason: 'removed' }],
+    });
+    const text = renderPlanText(plan, { color: false });
+    expect(text).toContain('${EHR}/patient  (variables now resolve to a new URL)');
+    expect(text).toContain('${EHR}/patient  (the URL its variables resolved to before)');
+  });
+});
