@@ -83,3 +83,9 @@ function friendlyParseError(message: string): string {
   if (unknown) return `unknown flag '${unknown[1] ?? ''}'`;
   return message;
 }
+
+/** `--help`: the command's usage on stdout, exit 0. */
+export function showHelp(ctx: { stdout: { write(text: string): boolean } }, usage: string): 0 {
+  ctx.stdout.write(`${usage}\n`);
+  return 0;
+}

@@ -1,5 +1,5 @@
 import { CATALOG } from '../../catalog/catalog.js';
-import { choiceFlag, parseCommandArgs } from '../args.js';
+import { choiceFlag, parseCommandArgs, showHelp } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
 import { USAGE } from '../usage.js';
 
@@ -10,10 +10,7 @@ export async function runCatalog(argv: readonly string[], ctx: CliContext): Prom
     USAGE.catalog,
     { min: 0, max: 0 },
   );
-  if (values['help']) {
-    ctx.stdout.write(`${USAGE.catalog}\n`);
-    return 0;
-  }
+  if (values['help']) return showHelp(ctx, USAGE.catalog);
   const format = choiceFlag(values, 'format', ['text', 'json'] as const, 'text', USAGE.catalog);
   const entries = [...CATALOG.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (format === 'json') {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/emulator.js';
-import { parseCommandArgs, stringFlag } from '../args.js';
+import { parseCommandArgs, showHelp, stringFlag } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
 import { DEFAULT_MANIFEST } from '../load-manifest-or-fail.js';
 import { USAGE } from '../usage.js';
@@ -18,10 +18,7 @@ export async function runDemo(argv: readonly string[], ctx: CliContext): Promise
     USAGE.demo,
     { min: 0, max: 0 },
   );
-  if (values['help']) {
-    ctx.stdout.write(`${USAGE.demo}\n`);
-    return 0;
-  }
+  if (values['help']) return showHelp(ctx, USAGE.demo);
   const file = stringFlag(values, 'file') ?? DEFAULT_MANIFEST;
   // Imported here so the demo reuses the real commands, flags and checks.
   const { runCli } = await import('../run-cli.js');

@@ -1,6 +1,6 @@
 import { describeEmulator, startEmulator } from '../../emulator/emulator.js';
 import { BiotSubsError } from '../../errors.js';
-import { numberFlag, parseCommandArgs } from '../args.js';
+import { numberFlag, parseCommandArgs, showHelp } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
 import { USAGE } from '../usage.js';
 
@@ -23,10 +23,7 @@ export async function runEmulator(argv: readonly string[], ctx: CliContext): Pro
     usage,
     { min: 0, max: 0 },
   );
-  if (values['help']) {
-    ctx.stdout.write(`${usage}\n`);
-    return 0;
-  }
+  if (values['help']) return showHelp(ctx, usage);
   const rateLimit = numberFlag(values, 'rate-limit', 0, { min: 0, max: 1_000_000, integer: false }, usage);
   const port = numberFlag(values, 'port', 4010, { min: 0, max: 65535, integer: true }, usage);
   const options = {

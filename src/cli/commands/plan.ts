@@ -4,7 +4,7 @@ import { BiotSubsError, UsageError } from '../../errors.js';
 import { planHasChanges } from '../../plan/plan-changes.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { defaultStatePath, journalPath, lockPath } from '../../state/state-path.js';
-import { parseCommandArgs, stringFlag } from '../args.js';
+import { parseCommandArgs, showHelp, stringFlag } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
 import { PLAN_OPTIONS, planRequestFrom } from '../plan-flags.js';
 import { preparePlan, type PlanRequest } from '../prepare-plan.js';
@@ -19,10 +19,7 @@ export async function runPlan(argv: readonly string[], ctx: CliContext): Promise
     USAGE.plan,
     { min: 0, max: 0 },
   );
-  if (values['help']) {
-    ctx.stdout.write(`${USAGE.plan}\n`);
-    return 0;
-  }
+  if (values['help']) return showHelp(ctx, USAGE.plan);
   const request = planRequestFrom(values, USAGE.plan);
   const out = stringFlag(values, 'out');
   if (out !== undefined) await refuseOverwriting(out, request);

@@ -15,7 +15,7 @@ import { renderApplyReport } from '../../render/apply-report.js';
 import { shouldColor } from '../../render/plan-text.js';
 import { loadSavedPlan } from '../saved-plan-file.js';
 import { defaultStatePath } from '../../state/state-path.js';
-import { numberFlag, parseCommandArgs, stringFlag } from '../args.js';
+import { numberFlag, parseCommandArgs, showHelp, stringFlag } from '../args.js';
 import { confirmApply } from '../confirm.js';
 import type { CliContext, ExitCode } from '../context.js';
 import { loadManifestOrFail } from '../load-manifest-or-fail.js';
@@ -43,10 +43,7 @@ const OPTIONS = {
 export async function runReconcile(argv: readonly string[], ctx: CliContext): Promise<ExitCode> {
   const usage = USAGE.reconcile;
   const { values } = parseCommandArgs(argv, OPTIONS, usage, { min: 0, max: 0 });
-  if (values['help']) {
-    ctx.stdout.write(`${usage}\n`);
-    return 0;
-  }
+  if (values['help']) return showHelp(ctx, usage);
   // Every flag is checked before anything is read, locked or sent.
   const request = planRequestFrom(values, usage);
   const settings: ApplySettings = {

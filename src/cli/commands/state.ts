@@ -14,7 +14,7 @@ import { newState, readState, serializeState, writeState } from '../../state/sta
 import { defaultStatePath, lockPath } from '../../state/state-path.js';
 import type { State, StateEntry } from '../../state/types.js';
 import { sha256Hex, subscriptionKey } from '../../subscription.js';
-import { parseCommandArgs, stringFlag, type ParsedArgs } from '../args.js';
+import { parseCommandArgs, type ParsedArgs, showHelp, stringFlag } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
 import { DEFAULT_MANIFEST } from '../load-manifest-or-fail.js';
 import { withLockedState } from '../locked-state.js';
@@ -32,10 +32,7 @@ export async function runState(argv: readonly string[], ctx: CliContext): Promis
     usage,
     { min: 1, max: 4 },
   );
-  if (values['help']) {
-    ctx.stdout.write(`${usage}\n`);
-    return 0;
-  }
+  if (values['help']) return showHelp(ctx, usage);
   const [sub, ...args] = positionals;
   if (!isSubcommand(sub)) throw new UsageError(`unknown state command '${sub ?? ''}'`, usage);
   if (args.length !== SUBCOMMANDS[sub]) {

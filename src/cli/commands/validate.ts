@@ -1,4 +1,4 @@
-import { parseCommandArgs, stringFlag } from '../args.js';
+import { parseCommandArgs, showHelp, stringFlag } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
 import { DEFAULT_MANIFEST, loadManifestOrFail } from '../load-manifest-or-fail.js';
 import { USAGE } from '../usage.js';
@@ -10,10 +10,7 @@ export async function runValidate(argv: readonly string[], ctx: CliContext): Pro
     USAGE.validate,
     { min: 0, max: 0 },
   );
-  if (values['help']) {
-    ctx.stdout.write(`${USAGE.validate}\n`);
-    return 0;
-  }
+  if (values['help']) return showHelp(ctx, USAGE.validate);
   const file = stringFlag(values, 'file') ?? DEFAULT_MANIFEST;
   const manifest = await loadManifestOrFail(file, ctx.env);
   const count = manifest.subscriptions.length;
