@@ -10,6 +10,7 @@ import { RefusedError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import type { SubscriptionRef } from '../subscription.js';
 import { maskEndpoint } from './mask-endpoint.js';
+import { printable } from './printable.js';
 
 export const PLAN_VERSION = 1;
 const MAX_LISTED = 5;
@@ -21,7 +22,8 @@ export function renderPlanJson(plan: Plan): string {
     unsubscribes: plan.unsubscribes.map((op) => ({ ...op, ref: maskRef(op.ref) })),
     unchanged: plan.unchanged.map(maskRef),
   };
-  return `${JSON.stringify(masked, null, 2)}\n`;
+  // C1 and bidi characters as \u escapes: the same JSON, but nothing that steers a terminal or log.
+  return `${printable(JSON.stringify(masked, null, 2), { keepNewlines: true })}\n`;
 }
 
 /**

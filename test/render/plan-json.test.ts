@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { RefusedError } from '../../src/errors.js';
 import type { DesiredSubscription } from '../../src/manifest/types.js';
+import type { Plan } from '../../src/plan/types.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
 import { parseSavedPlan, renderPlanJson } from '../../src/render/plan-json.js';
 import { sha256Hex } from '../../src/subscription.js';
@@ -178,5 +179,15 @@ describe('parseSavedPlan', () => {
   ])('refuses %s', (_name, text, message) => {
     expect(() => parseSavedPlan(text, 'plan.json')).toThrow(RefusedError);
     expect(() => parseSavedPlan(text, 'plan.json')).toThrow(message);
+  });
+});
+
+describe('renderPlanJson and invisible characters', () => {
+  it('writes C1 and bidi characters as \\u escapes: the same JSON, nothing that steers a terminal', () => {
+    const odd = makePlan({ subscribes: [{ kind: 'subscribe', ref: ref('a\u202eb\u0085', '_x', 'https://h.example.com/x'), reason: 'new' }] });
+    const text = renderPlanJson(odd);
+    expect(text).not.toMatch(/[\u0085\u202e]/);
+    expect(text).toContain('"a\\u202eb\\u0085"');
+    expect((JSON.parse(text) as Plan).subscribes[0]?.ref.entityTypeName).toBe('a\u202eb\u0085');
   });
 });

@@ -45,7 +45,7 @@ export async function runState(argv: readonly string[], ctx: CliContext): Promis
     case 'show': {
       const state = await readState(statePath);
       if (!state) throw new BiotSubsError(`${statePath} does not exist: nothing has been applied yet`);
-      ctx.stdout.write(serializeState(state));
+      ctx.stdout.write(printable(serializeState(state), { keepNewlines: true }));
       return 0;
     }
     case 'unlock': {
