@@ -106,7 +106,7 @@ describe('executePlan', () => {
 
   it('starts no call after stop, and reports the run as interrupted', async () => {
     const stop = new AbortController();
-    const { api, calls } = fakeBiot((kind) => {
+    const { api, calls } = fakeBiot(() => {
       stop.abort();
       return { kind: 'ok', status: 200 };
     });
@@ -135,7 +135,7 @@ describe('applyPlan', () => {
     const a = want('patient', '_create', 'https://a.example.com/h');
     const b = want('patient', '_update', 'https://a.example.com/h');
     const c = want('patient', '_delete', 'https://a.example.com/h');
-    const { api } = fakeBiot((kind, t) =>
+    const { api } = fakeBiot((_kind, t) =>
       t.actionName === '_update'
         ? { kind: 'failed', changed: 'unknown', error: { message: 'timeout' } }
         : t.actionName === '_delete'
