@@ -3,17 +3,18 @@
  * saves it. Endpoints are masked here too; `reconcile --plan` maps operations back to the real
  * templates by identity (entity, action, endpointSha256), so the file needs no secret.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { ErrorObject, ValidateFunction } from 'ajv';
 import { RefusedError } from '../errors.js';
+import { describeSchemaErrors, type SchemaValidator } from '../schema-errors.js';
 import type { Plan } from '../plan/types.js';
 import type { SubscriptionRef } from '../subscription.js';
 import { maskEndpoint } from './mask-endpoint.js';
+import { validate as validateGenerated } from './plan-schema.validator.js';
 import { printable } from './printable.js';
 
+// Precompiled from schema/plan.schema.json by scripts/build-schema-validators.mjs: no ajv at run time.
+const validatePlan = validateGenerated as unknown as SchemaValidator;
+
 export const PLAN_VERSION = 1;
-const MAX_LISTED = 5;
 
 export function renderPlanJson(plan: Plan): string {
   const masked: Plan = {
@@ -50,9 +51,8 @@ export function parseSavedPlan(text: string, file: string): Plan {
       `${file}: plan version ${record['version']} is not supported by this biot-subs (expects ${PLAN_VERSION}); make the plan again with this version`,
     );
   }
-  const validate = planValidator();
-  if (!validate(value)) {
-    throw new RefusedError(`${file}: not a valid saved plan: ${describeErrors(validate.errors ?? [])}`);
+  if (!validatePlan(value)) {
+    throw new RefusedError(`${file}: not a valid saved plan: ${describeSchemaErrors(validatePlan.errors ?? [])}`);
   }
   const plan = value as Plan;
   const mismatch = summaryMismatch(plan);
@@ -75,30 +75,4 @@ function summaryMismatch(plan: Plan): string | null {
     if (said !== listed) return `/summary/${name} is ${said} but ${listed} are listed`;
   }
   return null;
-}
-
-let compiled: ValidateFunction | undefined;
-
-/** Compiled on first use: only `reconcile --plan` reads plans, so no other command loads ajv. */
-function planValidator(): ValidateFunction {
-  if (compiled) return compiled;
-  const require = createRequire(import.meta.url);
-  const { Ajv } = require('ajv') as typeof import('ajv');
-  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
-  const schema = JSON.parse(readFileSync(new URL('../../schema/plan.schema.json', import.meta.url), 'utf8')) as object;
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  addFormats(ajv, ['uuid']);
-  compiled = ajv.compile(schema);
-  return compiled;
-}
-
-function describeErrors(errors: readonly ErrorObject[]): string {
-  const lines = errors.slice(0, MAX_LISTED).map((error) => {
-    const where = error.instancePath === '' ? 'the top level' : error.instancePath;
-    const extra = error.params['additionalProperty'];
-    if (error.keyword === 'additionalProperties' && typeof extra === 'string') return `${where}: unknown property "${extra}"`;
-    return `${where}: ${error.message ?? error.keyword}`;
-  });
-  if (errors.length > MAX_LISTED) lines.push(`and ${errors.length - MAX_LISTED} more`);
-  return lines.join('; ');
 }

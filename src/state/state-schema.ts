@@ -1,29 +1,14 @@
 import { StateError } from '../errors.js';
+import { describeSchemaErrors, type SchemaValidator } from '../schema-errors.js';
 import { subscriptionKey } from '../subscription.js';
 import { validate as validateGenerated } from './state-schema.validator.js';
 import type { State } from './types.js';
 
-/** The part of an ajv error this module reads. */
-interface SchemaError {
-  instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-interface ValidateFunction {
-  (data: unknown): boolean;
-  errors?: SchemaError[] | null;
-}
-
 // Precompiled from schema/state.schema.json by scripts/build-schema-validators.mjs: no ajv at start-up.
-const validateSchema = validateGenerated as unknown as ValidateFunction;
+const validateSchema = validateGenerated as unknown as SchemaValidator;
 
 /** The format version this biot-subs reads and writes. */
 export const STATE_VERSION = 1;
-
-const MAX_LISTED = 5;
-const MAX_NAME_SHOWN = 60;
 
 /**
  * Checks a parsed state file and returns it typed, or throws a StateError naming `file` and
@@ -46,7 +31,7 @@ export function checkState(value: unknown, file: string): State {
     );
   }
   if (!validateSchema(value)) {
-    throw new StateError(`${file}: not a valid state file: ${describeErrors(validateSchema.errors ?? [])}`, file);
+    throw new StateError(`${file}: not a valid state file: ${describeSchemaErrors(validateSchema.errors ?? [], ANY_OF_WANTS)}`, file);
   }
   const state = value as State;
   assertUniqueIdentities(state, file);
@@ -71,25 +56,3 @@ function assertUniqueIdentities(state: State, file: string): void {
 
 /** What an anyOf wants, said once instead of one error per alternative. */
 const ANY_OF_WANTS: Record<string, string> = { '/target': 'must be an absolute http(s) URL or null' };
-
-function describeErrors(all: readonly SchemaError[]): string {
-  const anyOfPaths = new Set(all.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  const errors = all.filter((e) => e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath));
-  const lines = errors.slice(0, MAX_LISTED).map(describeError);
-  if (errors.length > MAX_LISTED) lines.push(`and ${errors.length - MAX_LISTED} more`);
-  return lines.join('; ');
-}
-
-function describeError(error: SchemaError): string {
-  const where = error.instancePath === '' ? 'the top level' : error.instancePath;
-  const extra = error.params['additionalProperty'];
-  if (error.keyword === 'additionalProperties' && typeof extra === 'string') {
-    // Quoted as JSON (control characters escaped) and cut short: the name comes from the file.
-    const name = extra.length > MAX_NAME_SHOWN ? `${extra.slice(0, MAX_NAME_SHOWN)}…` : extra;
-    return `${where}: unknown property ${JSON.stringify(name)}`;
-  }
-  const allowed = error.params['allowedValue'];
-  if (error.keyword === 'const') return `${where}: must be ${JSON.stringify(allowed)}`;
-  if (error.keyword === 'anyOf') return `${where}: ${ANY_OF_WANTS[error.instancePath] ?? 'matches none of the allowed forms'}`;
-  return `${where}: ${error.message ?? error.keyword}`;
-}
