@@ -8,9 +8,9 @@
  * - splitting: each command's code stays in its own chunk behind run-cli's dynamic imports, so
  *   `validate` never loads ky, p-limit, the client, the executor or the state module.
  * - chunks go to dist/chunks/, two levels below the package root like dist/render/*.js, so
- *   paths made from `import.meta.url` (plan-json.ts reads ../../schema/plan.schema.json) still
- *   point at the package's files.
- * - ajv and ajv-formats stay external: only `reconcile --plan` loads them, through createRequire.
+ *   paths made from `import.meta.url` still point at the package's files.
+ * - ajv and ajv-formats stay external: the precompiled validators of the state and of saved
+ *   plans import ajv-formats' format checks from the package, and only those commands load them.
  * - yaml is taken from its ES module build (the one its package.json gives non-Node platforms):
  *   the same code as its CommonJS build, less its Node-only debug switches (LOG_TOKENS,
  *   LOG_STREAM) and with console.warn for process.emitWarning in a logger the manifest code
