@@ -6,7 +6,7 @@
  * what `biot-subs validate` costs; one file per command path is not.
  *
  * - splitting: each command's code stays in its own chunk behind run-cli's dynamic imports, so
- *   `validate` never loads ky, p-limit, the client, the executor or the state module.
+ *   `validate` never loads p-limit, the client, the executor or the state module.
  * - chunks go to dist/chunks/, two levels below the package root like dist/render/*.js, so
  *   paths made from `import.meta.url` still point at the package's files.
  * - ajv and ajv-formats stay external: the precompiled validators of the state and of saved

@@ -120,8 +120,9 @@ describe('token lifetime', () => {
   });
 
   it('a second 401 after renewing fails the call as not changed', async () => {
-    // Tokens expire a millisecond after issue: every token the client gets is refused.
-    const emu = await emulator({ tokenTtlSeconds: 0.001 });
+    // Tokens expire a millisecond after issue, and the emulator checks them after its 5 ms of
+    // latency: every token the client gets is refused, however fast the login and call are.
+    const emu = await emulator({ tokenTtlSeconds: 0.001, latencyMs: 5 });
     const { client } = clientOf(emu);
     const outcome = await client.subscribe(triple());
     expect(outcome).toMatchObject({ kind: 'failed', changed: 'no', error: { status: 401, code: 'UNAUTHORIZED' } });
