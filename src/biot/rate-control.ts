@@ -40,7 +40,8 @@ export interface RateControlSnapshot {
  * - A token bucket (burst of 2, so a timer firing late does not lose time) paces sends at `rate`,
  *   and no more than `rate` calls are let through in any window, as a sliding-window limiter
  *   counts them.
- * - Slow start: until the first 429 each success adds 1/round-trip to the rate, so the rate
+ * - Slow start opens with an initial window: one call per worker (at most `initialRate` calls)
+ *   goes at once, unpaced. Then, until the first 429, each success adds 1/round-trip to the rate, so the rate
  *   doubles every round trip (as TCP's slow start does) and a run that only latency and
  *   concurrency bound reaches its full pace within a few round trips, not seconds; the cap of
  *   twice the rate actually sent keeps that from becoming a first burst into a server's window.
@@ -66,6 +67,8 @@ export class RateControl {
   #inFlightLimit: number;
   #inFlight = 0;
   #tokens = 1;
+  /** Sends still let through unpaced at the start (slow start's initial window), as TCP's first segments are. */
+  #initialWindow: number;
   #refilledAt: number;
   /** Send times of recent calls; `throttled` once answered 429. */
   readonly #sends: Array<{ at: number; throttled: boolean }> = [];
@@ -86,6 +89,9 @@ export class RateControl {
     this.#slowStart = options.maxRate === undefined;
     this.#rate = options.maxRate ?? this.#initialRate;
     this.#inFlightLimit = this.#maxInFlight;
+    // One call per worker at once, at most one second's worth of the initial rate: the first
+    // round trip then measures what the workers can do instead of waiting on a guessed rate.
+    this.#initialWindow = this.#slowStart ? Math.min(this.#maxInFlight, Math.floor(this.#initialRate)) : 0;
     this.#refilledAt = now;
   }
 
@@ -93,6 +99,7 @@ export class RateControl {
   waitMs(now: number): number {
     if (this.#inFlight >= Math.floor(this.#inFlightLimit)) return Number.POSITIVE_INFINITY;
     this.#refill(now);
+    if (this.#initialWindow > 0) return this.#waitForWindow(now);
     const forToken = this.#tokens >= 1 - 1e-9 ? 0 : Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
     return Math.max(forToken, this.#waitForWindow(now));
   }
@@ -113,7 +120,8 @@ export class RateControl {
 
   onSend(now: number): void {
     this.#refill(now);
-    this.#tokens -= 1;
+    if (this.#initialWindow > 0) this.#initialWindow -= 1;
+    else this.#tokens -= 1;
     this.#inFlight += 1;
     this.#sends.push({ at: now, throttled: false });
     this.#firstSendAt ??= now;
@@ -167,6 +175,7 @@ export class RateControl {
     this.#rate = clamp(this.#decrease * basis, this.#minRate, this.#maxRate);
     this.#inFlightLimit = Math.max(1, this.#inFlightLimit * this.#decrease);
     this.#slowStart = false;
+    this.#initialWindow = 0;
     this.#tokens = 0;
     this.#lastCutAt = now;
     return true;

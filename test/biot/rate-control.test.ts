@@ -44,6 +44,36 @@ describe('RateControl pacing', () => {
     expect(ctl.snapshot()).toMatchObject({ rate: 100, slowStart: true });
   });
 
+  it('slow start opens with one call per worker at once (at most the initial rate), then paces', () => {
+    const sendsAtZero = (ctl: RateControl): number => {
+      let sent = 0;
+      while (ctl.waitMs(0) === 0) {
+        ctl.onSend(0);
+        sent += 1;
+      }
+      return sent;
+    };
+    expect(sendsAtZero(new RateControl({ maxInFlight: 8 }, 0))).toBe(8);
+    expect(sendsAtZero(new RateControl({ maxInFlight: 64 }, 0))).toBe(40);
+    // A given --rate is never exceeded, not even at the start.
+    expect(sendsAtZero(new RateControl({ maxInFlight: 8, maxRate: 5 }, 0))).toBe(1);
+    // The window is for the start only: a call that ends frees its worker, not an unpaced send.
+    const ctl = new RateControl({ maxInFlight: 8 }, 0);
+    sendsAtZero(ctl);
+    ctl.onDone(1, 0, 'failed');
+    expect(ctl.waitMs(1)).toBe(0);
+    ctl.onSend(1);
+    ctl.onDone(2, 0, 'failed');
+    expect(ctl.waitMs(2)).toBeGreaterThan(0);
+  });
+
+  it('a 429 in the first round trip ends the initial window', () => {
+    const ctl = new RateControl({ maxInFlight: 32 }, 0);
+    for (let i = 0; i < 4; i += 1) ctl.onSend(0);
+    expect(ctl.onDone(1, 0, 'throttled')).toBe(true);
+    expect(ctl.waitMs(1)).toBeGreaterThan(0);
+  });
+
   it('slow start reaches the pace of 8 workers at 25 ms (320/s) within half a second', () => {
     const ctl = new RateControl({ maxInFlight: 8 }, 0);
     const inFlight: number[] = [];
