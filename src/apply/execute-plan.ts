@@ -3,6 +3,7 @@ import type { CallOutcome } from '../biot/types.js';
 import { BiotSubsError } from '../errors.js';
 import type { Operation, Plan } from '../plan/types.js';
 import { subscriptionKey, type SubscriptionTriple } from '../subscription.js';
+import { IntentLookahead } from './intent-lookahead.js';
 import type { ApplyReport, OperationOutcome, OperationResult } from './types.js';
 
 /** The skip reason of an operation an interrupt kept from starting. */
@@ -56,7 +57,13 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyReport>
     options.onResult?.(result, results.length, total);
   };
 
-  await Promise.all(plan.subscribes.map((op) => limit(() => runOne(op, options, finish))));
+  const runPhase = (operations: readonly Operation[]): Promise<unknown> => {
+    // A window of intents ahead of the calls in flight: each call's intent is durable before its turn.
+    const intents = new IntentLookahead(operations, options.recorder, limit.concurrency);
+    return Promise.all(operations.map((op, index) => limit(() => runOne(op, index, intents, options, finish))));
+  };
+
+  await runPhase(plan.subscribes);
 
   const subscribesSucceeded = results.every((r) => isSuccess(r.outcome));
   if (!subscribesSucceeded || stop.aborted) {
@@ -65,7 +72,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyReport>
       : 'not attempted: a subscribe failed, and unsubscribes wait until every subscribe has succeeded so no event is left without its endpoint';
     for (const op of plan.unsubscribes) finish(op, { kind: 'skipped', reason });
   } else {
-    await Promise.all(plan.unsubscribes.map((op) => limit(() => runOne(op, options, finish))));
+    await runPhase(plan.unsubscribes);
   }
 
   return { results, interrupted: stop.aborted, elapsedMs: Date.now() - started };
@@ -77,10 +84,13 @@ export function isSuccess(outcome: OperationOutcome): boolean {
 
 async function runOne(
   op: Operation,
+  index: number,
+  intents: IntentLookahead,
   options: ExecuteOptions,
   finish: (op: Operation, outcome: OperationOutcome) => void,
 ): Promise<void> {
   if (options.stop.aborted) {
+    await intents.skip(index, options.now().toISOString());
     finish(op, { kind: 'skipped', reason: NOT_STARTED });
     return;
   }
@@ -94,7 +104,7 @@ async function runOne(
     throw new Error(`no resolved endpoint for ${op.ref.entityTypeName} ${op.ref.actionName}`);
   }
   const triple = { entityTypeName: op.ref.entityTypeName, actionName: op.ref.actionName, endpoint };
-  const id = await options.recorder.intent(op);
+  const id = await intents.intent(index);
   const outcome = await call(op, triple, options);
   await options.recorder.outcome(id, journalResult(outcome), options.now().toISOString());
   finish(op, outcome);
