@@ -1,57 +1,64 @@
 #!/usr/bin/env node
 /**
- * Bundles the CLI for a fast start: `tsc` has already written dist/ (library modules and type
- * declarations); this replaces dist/cli/main.js, the `bin`, with an esbuild bundle of
- * src/cli/main.ts. Loading ~35 modules one by one (and `yaml` as ~70 CommonJS files) is most of
- * what `biot-subs validate` costs; one file per command path is not.
+ * Bundles the CLI for a fast start. `tsc` has already written dist/ (library modules, type
+ * declarations, and dist/cli/bin.cjs, the package's `bin`); this writes dist/cli/biot-subs.cjs,
+ * one CommonJS file holding src/cli/main.ts and everything it imports but ajv, which the bin
+ * runs through V8's code cache (src/cli/bin.cts). Loading ~35 modules one by one (and `yaml` as
+ * ~70 CommonJS files), and compiling them at every start, is most of what `biot-subs validate`
+ * would cost otherwise.
  *
- * - splitting: each command's code stays in its own chunk behind run-cli's dynamic imports, so
- *   `validate` never loads p-limit, the client, the executor or the state module.
- * - chunks go to dist/chunks/, two levels below the package root like dist/render/*.js, so
- *   paths made from `import.meta.url` still point at the package's files.
+ * - One file, CommonJS: the bin compiles it with vm.Script, whose code cache Node 20 supports
+ *   (it has none for ES modules). Commands stay lazily initialised behind run-cli's dynamic
+ *   imports (esbuild keeps each module's code in a function run on first import), so
+ *   `validate` runs none of the client, the executor or the state code; with the cache, V8
+ *   does not parse their source either.
+ * - The first line carries the bundle's sha256: the bin keys its cache by it, since V8 checks
+ *   little more than the source's length before it trusts a cache.
  * - ajv and ajv-formats stay external: the precompiled validators of the state and of saved
  *   plans import ajv-formats' format checks from the package, and only those commands load them.
  * - yaml is taken from its ES module build (the one its package.json gives non-Node platforms):
  *   the same code as its CommonJS build, less its Node-only debug switches (LOG_TOKENS,
  *   LOG_STREAM) and with console.warn for process.emitWarning in a logger the manifest code
- *   never reaches (it composes documents itself and reports their warnings as problems). It
- *   skips the CommonJS wrappers and their require() calls at start-up.
- * - whitespace and syntax are minified, names are not: less source for V8 to parse at each
- *   start, stack traces (BIOT_SUBS_DEBUG=1) still readable.
- * - `require` is defined in every chunk, for any CommonJS dependency that requires a module.
+ *   never reaches (it composes documents itself and reports their warnings as problems).
+ * - whitespace and syntax are minified, names are not: less source to read and hash, stack
+ *   traces (BIOT_SUBS_DEBUG=1) still readable.
  *
  *   node scripts/bundle-cli.mjs [--metafile]   (run by `npm run build`, after tsc)
  */
+import { createHash } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-/** First line after the hashbang of every bundled file; the start-up bench checks for it. */
-const BUNDLE_MARK = '// biot-subs CLI bundle: scripts/bundle-cli.mjs';
-
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const yamlEsm = join(dirname(createRequire(import.meta.url).resolve('yaml/package.json')), 'browser/index.js');
+const out = join(root, 'dist/cli/biot-subs.cjs');
 
+// The code-split ES module bundle of earlier builds, if any.
 await rm(join(root, 'dist/chunks'), { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { 'cli/main': 'src/cli/main.ts' },
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
+  entryPoints: ['src/cli/main.ts'],
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  write: false,
+  outfile: out,
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['ajv', 'ajv-formats'],
   alias: { yaml: yamlEsm },
   minifyWhitespace: true,
   minifySyntax: true,
-  banner: { js: `${BUNDLE_MARK}\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);` },
   legalComments: 'none',
   metafile: process.argv.includes('--metafile'),
   logLevel: 'warning',
 });
-if (result.metafile) await writeFile(join(root, 'dist/cli/main.meta.json'), JSON.stringify(result.metafile));
+const [bundle] = result.outputFiles;
+if (!bundle || result.outputFiles.length !== 1) throw new Error(`expected one output file, got ${result.outputFiles.length}`);
+// esbuild keeps src/cli/main.ts's hashbang; the bin runs the bundle, so it has none.
+const code = bundle.text.replace(/^#!.*\n/, '');
+const sha256 = createHash('sha256').update(code).digest('hex');
+await writeFile(out, `// biot-subs CLI bundle sha256=${sha256}\n${code}`);
+if (result.metafile) await writeFile(join(root, 'dist/cli/biot-subs.meta.json'), JSON.stringify(result.metafile));

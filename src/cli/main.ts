@@ -26,4 +26,8 @@ const ctx: CliContext = {
 };
 
 // Set the exit code and let Node exit by itself: process.exit() would cut piped output short.
-process.exitCode = await runCli(process.argv.slice(2), ctx);
+// No top-level await: the bin runs this bundled as CommonJS (src/cli/bin.cts). runCli turns
+// every error into a message and an exit code; it does not reject.
+void runCli(process.argv.slice(2), ctx).then((code) => {
+  process.exitCode = code;
+});

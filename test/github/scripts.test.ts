@@ -117,7 +117,7 @@ describe('action.yml run step', () => {
     mkdirSync(join(actionPath, 'dist/cli'), { recursive: true });
     // A stand-in CLI: prints its arguments, exits as told.
     writeFileSync(
-      join(actionPath, 'dist/cli/main.js'),
+      join(actionPath, 'dist/cli/bin.cjs'),
       'process.stdout.write(JSON.stringify(process.argv.slice(2)) + "\\n"); process.exitCode = Number(process.env.FAKE_EXIT);\n',
     );
     const work = join(dir, 'work');

@@ -109,7 +109,7 @@ export interface SpawnedResult {
   endedAt: number;
 }
 
-/** Spawns `node dist/cli/main.js ...args` with only `env` (plus PATH) and an empty stdin. */
+/** Spawns `node dist/cli/bin.cjs ...args` with only `env` (plus PATH) and an empty stdin. */
 export function spawnCli(args: readonly string[], env: Record<string, string | undefined>, cwd?: string): Spawned {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npx tsc -p tsconfig.build.json' first`);
   const child = spawn(process.execPath, [CLI, ...args], {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI: end-to-end tests run it as users do, as a subprocess. `npm test` builds first. */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/cli/bin.cjs', import.meta.url));
 
 export interface CliRun {
   code: number | null;

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * The `biot-subs` command. It runs the CLI bundle (dist/cli/biot-subs.cjs, written by
+ * scripts/bundle-cli.mjs) through V8's code cache, as Node 22's module.enableCompileCache()
+ * would: most of what `biot-subs validate` costs at start is compiling yaml and our code, again
+ * at every start, and Node 20 has no compile cache of its own. The first run writes the cache;
+ * later runs load compiled code instead (docs/benchmarks.md, start-up).
+ *
+ * CommonJS on purpose: an ES module entry costs Node 20 several milliseconds more to start.
+ *
+ * - The cache lives in `$NODE_COMPILE_CACHE/biot-subs-compile-cache-<uid>` (Node's own variable for it), else
+ *   in the system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off, as for Node.
+ * - A cache is code that is run, so it is used only from a folder this user owns and nobody else
+ *   can write to; it is keyed by the bundle's sha256 (V8 itself checks little more than the
+ *   source's length), Node's version and the architecture, and V8 refuses one built with other
+ *   flags. A refused or unreadable cache is rewritten; any failure to write one is ignored.
+ */
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
+import vm = require('node:vm');
+import nodeModule = require('node:module');
+
+type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
+
+const BUNDLE = path.join(__dirname, 'biot-subs.cjs');
+/** The bundle's first line: `// biot-subs CLI bundle sha256=<hex>` (scripts/bundle-cli.mjs). */
+const BUNDLE_ID = /^\/\/ biot-subs CLI bundle sha256=([0-9a-f]{64})\n/;
+
+function cacheFolder(): string | null {
+  if (process.env['NODE_DISABLE_COMPILE_CACHE']) return null;
+  const uid = process.getuid?.();
+  const folder = path.join(process.env['NODE_COMPILE_CACHE'] || os.tmpdir(), `biot-subs-compile-cache${uid === undefined ? '' : `-${uid}`}`);
+  try {
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(folder);
+    if (!stat.isDirectory()) return null;
+    if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0)) return null;
+    return folder;
+  } catch {
+    return null;
+  }
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole or not at all (temporary file, then rename), so a concurrent run never reads half. */
+function writeCache(file: string, script: vm.Script): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+    fs.renameSync(temporary, file);
+  } catch {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+const source = fs.readFileSync(BUNDLE, 'utf8');
+const id = BUNDLE_ID.exec(source)?.[1];
+const folder = id === undefined ? null : cacheFolder();
+const cacheFile = folder === null ? null : path.join(folder, `${id}-${process.version}-${process.arch}.v8`);
+const cachedData = cacheFile === null ? undefined : readCache(cacheFile);
+
+const script = new vm.Script(nodeModule.wrap(source), { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
+if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
+  // Once the command is done: the cache then holds the functions it compiled along the way.
+  process.once('beforeExit', () => writeCache(cacheFile, script));
+}
+const bundle = { exports: {} };
+const run = script.runInThisContext() as ModuleWrapper;
+run.call(bundle.exports, bundle.exports, nodeModule.createRequire(BUNDLE), bundle, BUNDLE, __dirname);
