@@ -65,25 +65,41 @@ async function memory(mode, file) {
   return { mode, count: held.count, peakHeapBytes: peak - before };
 }
 
+/**
+ * One timed run of `mode`, returning only figures. The result is dropped here: held in the
+ * caller (an awaited value stays in its async frame) it survived the next gc(), and its size
+ * set V8's heap limits for the next operation, which then ran a full collection (30-40 ms at
+ * 100k) or not depending on which mode ran before it.
+ */
+async function timedRun(mode, file) {
+  const thread = mainThreadMs();
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const held = await OPS[mode](file);
+  const used = process.cpuUsage(cpu);
+  const wall = performance.now() - started;
+  const threadEnd = mainThreadMs();
+  return {
+    count: held.count,
+    wallMs: wall,
+    threadMs: thread === null ? wall : threadEnd - thread,
+    cpuMs: (used.user + used.system) / 1000,
+  };
+}
+
 async function time(file, rounds) {
   const result = Object.fromEntries(MODES.map((mode) => [mode, { threadMs: [], wallMs: [], cpuMs: [], count: 0 }]));
   for (let round = 0; round <= rounds; round++) {
     for (let k = 0; k < MODES.length; k++) {
       const mode = MODES[(round + k) % MODES.length];
       globalThis.gc?.();
-      const thread = mainThreadMs();
-      const started = performance.now();
-      const cpu = process.cpuUsage();
-      const held = await OPS[mode](file);
-      const used = process.cpuUsage(cpu);
-      const wall = performance.now() - started;
-      const threadEnd = mainThreadMs();
+      const run = await timedRun(mode, file);
       if (round === 0) continue; // warm-up
       const r = result[mode];
-      r.count = held.count;
-      r.wallMs.push(wall);
-      r.threadMs.push(thread === null ? wall : threadEnd - thread);
-      r.cpuMs.push((used.user + used.system) / 1000);
+      r.count = run.count;
+      r.wallMs.push(run.wallMs);
+      r.threadMs.push(run.threadMs);
+      r.cpuMs.push(run.cpuMs);
     }
   }
   return result;
