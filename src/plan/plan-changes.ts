@@ -3,7 +3,7 @@ import { resolveTemplate } from '../manifest/variables.js';
 import type { State, StateEntry } from '../state/types.js';
 import { sha256Hex, subscriptionKey, type SubscriptionRef } from '../subscription.js';
 import { checkMassDelete } from './mass-delete.js';
-import { sortByRef } from './sort-refs.js';
+import { refOrder, sortByRef } from './sort-refs.js';
 import type { Operation, Plan } from './types.js';
 
 type Subscribe = Extract<Operation, { kind: 'subscribe' }>;
@@ -35,7 +35,15 @@ export function planChanges(input: PlanInput): Plan {
 
   const subscribes: Subscribe[] = [];
   const unchanged: SubscriptionRef[] = [];
-  for (const want of input.desired) {
+  // Counted here for the summary rather than by filtering 100k subscribes afterwards.
+  let resyncs = 0;
+  let uncertainSubscribes = 0;
+  // Taken in sorted order, so subscribes and unchanged come out sorted: sorting 100k
+  // operations afterwards cost another copy and pass over them.
+  const { desired } = input;
+  const order = refOrder(desired, (want) => want);
+  for (let k = 0; k < order.length; k++) {
+    const want = desired[order[k] ?? 0] as DesiredSubscription;
     const ref = toRef(want);
     let have: StateEntry | undefined;
     if (applied.size > 0) {
@@ -44,9 +52,13 @@ export function planChanges(input: PlanInput): Plan {
       if (have) kept.add(key);
     }
     if (!have) subscribes.push({ kind: 'subscribe', ref, reason: 'new' });
-    else if (have.uncertain) subscribes.push({ kind: 'subscribe', ref, reason: 'uncertain' });
-    else if (input.resync) subscribes.push({ kind: 'subscribe', ref, reason: 'resync' });
-    else unchanged.push(ref);
+    else if (have.uncertain) {
+      subscribes.push({ kind: 'subscribe', ref, reason: 'uncertain' });
+      uncertainSubscribes++;
+    } else if (input.resync) {
+      subscribes.push({ kind: 'subscribe', ref, reason: 'resync' });
+      resyncs++;
+    } else unchanged.push(ref);
   }
 
   const unsubscribes: Unsubscribe[] = [];
@@ -62,9 +74,7 @@ export function planChanges(input: PlanInput): Plan {
     unsubscribes.push(op);
   }
 
-  sortByRef(subscribes, (op) => op.ref);
   sortByRef(unsubscribes, (op) => op.ref);
-  sortByRef(unchanged, (ref) => ref);
 
   const appliedCount = applied.size;
   const refusal = input.allowMassDelete
@@ -93,10 +103,8 @@ export function planChanges(input: PlanInput): Plan {
       subscribe: subscribes.length,
       unsubscribe: unsubscribes.length,
       unchanged: unchanged.length,
-      resync: subscribes.filter((op) => op.reason === 'resync').length,
-      uncertain:
-        subscribes.filter((op) => op.reason === 'uncertain').length +
-        unsubscribes.filter((op) => op.reason === 'uncertain').length,
+      resync: resyncs,
+      uncertain: uncertainSubscribes + unsubscribes.filter((op) => op.reason === 'uncertain').length,
       blocked: unsubscribes.filter((op) => op.blocked).length,
     },
   };

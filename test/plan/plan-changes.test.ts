@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredSubscription } from '../../src/manifest/types.js';
 import { planChanges, type PlanInput } from '../../src/plan/plan-changes.js';
 import type { State, StateEntry } from '../../src/state/types.js';
-import { sha256Hex, subscriptionKey } from '../../src/subscription.js';
+import { compareRefs, sha256Hex, subscriptionKey, type SubscriptionRef } from '../../src/subscription.js';
 
 const ENTITIES = ['patient', 'device', 'command'] as const;
 const ACTIONS = ['_create', '_update', '_delete'] as const;
@@ -85,6 +85,29 @@ describe('planChanges', () => {
         expect(plan.summary.subscribe + plan.summary.unchanged).toBe(want.length);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('lists every operation sorted by compareRefs and counts them in the summary', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...UNIVERSE)), appliedArb, fc.boolean(), (want, [have, uncertainFlags], resync) => {
+        const entries = have.map((t, i) => entry(t, uncertainFlags[i] === true));
+        const plan = planChanges(input({ desired: want.map(desired), state: state(entries), resync, allowMassDelete: true }));
+        const sorted = <T>(items: T[], refOf: (item: T) => SubscriptionRef): T[] => [...items].sort((a, b) => compareRefs(refOf(a), refOf(b)));
+        expect(plan.subscribes).toEqual(sorted(plan.subscribes, (op) => op.ref));
+        expect(plan.unsubscribes).toEqual(sorted(plan.unsubscribes, (op) => op.ref));
+        expect(plan.unchanged).toEqual(sorted(plan.unchanged, (ref) => ref));
+        const all = [...plan.subscribes, ...plan.unsubscribes];
+        expect(plan.summary).toEqual({
+          subscribe: plan.subscribes.length,
+          unsubscribe: plan.unsubscribes.length,
+          unchanged: plan.unchanged.length,
+          resync: plan.subscribes.filter((op) => op.reason === 'resync').length,
+          uncertain: all.filter((op) => op.reason === 'uncertain').length,
+          blocked: plan.unsubscribes.filter((op) => op.blocked).length,
+        });
+      }),
+      { numRuns: 200 },
     );
   });
 
