@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { plainHttpUrl } from '../../src/manifest/endpoint-check.js';
 import { literalPasswordSpan, withPasswordVariable } from '../../src/manifest/endpoint-template.js';
 import { compileHostPattern, hostMatches, isLoopbackHost } from '../../src/manifest/host-policy.js';
 
@@ -39,5 +41,37 @@ describe('host policy', () => {
       expect(compileHostPattern(bad)).toBeUndefined();
     }
     expect(compileHostPattern('::1')).toEqual({ text: '::1', exact: '[::1]' });
+  });
+});
+
+describe('plainHttpUrl', () => {
+  const piece = fc.constantFrom(
+    'a', 'z', 'hooks', 'example', 'com', '0', '9', '127', '0x', '0x7f', 'xn--', 'xn--nxasmq6b', '-', '.', '..', 'A', 'é', '_', '%41', '@', ':', '[', ']',
+  );
+  const url = fc.tuple(
+    fc.constantFrom('https://', 'http://', 'HTTPS://', 'Http://', 'https:/', 'https:///', 'ftp://'),
+    fc.array(piece, { maxLength: 8 }).map((parts) => parts.join('')),
+    fc.constantFrom('', '/', '/x/y', '?q=1', '#f', ':', ':8080/', ':99999/', '\\x', '.', './', '@h/', '/a b', '/é?%zz#\\'),
+  ).map(([scheme, host, tail]) => `${scheme}${host}${tail}`);
+
+  it('gives what new URL gives, whenever it gives anything', () => {
+    fc.assert(
+      fc.property(url, (value) => {
+        const plain = plainHttpUrl(value);
+        if (plain === undefined) return;
+        const parsed = new URL(value);
+        expect(plain).toEqual({ protocol: parsed.protocol, hostname: parsed.hostname });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads ordinary endpoints and leaves the rest to the URL parser', () => {
+    expect(plainHttpUrl('https://hooks.example.com/e/1?x=1#y')).toEqual({ protocol: 'https:', hostname: 'hooks.example.com' });
+    expect(plainHttpUrl('http://localhost')).toEqual({ protocol: 'http:', hostname: 'localhost' });
+    expect(plainHttpUrl(`https://${'a'.repeat(100)}.example/`)).toEqual({ protocol: 'https:', hostname: `${'a'.repeat(100)}.example` });
+    for (const other of ['https://HOOKS.example.com/', 'https://127.0.0.1/', 'https://a.0x7f/', 'https://xn--nxasmq6b.com/', 'https://h.example:8443/', 'https://u@h.example/', 'https://h.example./', 'https://h.example\\x']) {
+      expect(plainHttpUrl(other)).toBeUndefined();
+    }
   });
 });
