@@ -35,14 +35,29 @@ interface CheckedEntry {
   entity: string;
   template: string;
   known: EntityActions;
-  check: Extract<EndpointCheck, { ok: true }>;
+  endpoint: GoodEndpoint;
   actions: { names: readonly string[]; at: number }[];
 }
 
 interface EntityActions {
+  /** The name as first written: every triple of the entity shares this one string. */
+  name: string;
   all: readonly string[];
   /** Action → an interned `entity\0action` key for the duplicate check. */
   keys: ReadonlyMap<string, string>;
+}
+
+interface UrlUses {
+  count: number;
+}
+
+/** A template's check; a good one with the use count of the URL it resolves to. */
+type CachedEndpoint = GoodEndpoint | Extract<EndpointCheck, { ok: false }>;
+
+interface GoodEndpoint {
+  ok: true;
+  check: Extract<EndpointCheck, { ok: true }>;
+  uses: UrlUses;
 }
 
 export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext): DesiredSubscription[] {
@@ -58,15 +73,16 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
     if (known === undefined) {
       const defined = CATALOG.has(entity) || Object.hasOwn(extraActions, entity);
       const all = defined ? actionsOf(entity, extraActions) : [];
-      known = defined ? { all, keys: new Map(all.map((a) => [a, `${entity}\u0000${a}`])) } : null;
+      known = defined ? { name: entity, all, keys: new Map(all.map((a) => [a, `${entity}\u0000${a}`])) } : null;
       entities.set(entity, known);
     }
     return known;
   };
-  const endpoints = new Map<string, EndpointCheck>();
-  const checked: CheckedEntry[] = [];
+  const endpoints = new Map<string, CachedEndpoint>();
   // How many entries resolve to each URL: a triple can only repeat within an entry or a URL.
-  const urlUses = new Map<string, number>();
+  // Counted on an object the endpoint cache points at, so an entry costs one map lookup.
+  const urlUses = new Map<string, UrlUses>();
+  const checked: CheckedEntry[] = [];
 
   // Pass 1: names and endpoints, each problem reported where it is written.
   const items = list.items as (ParsedNode | null)[];
@@ -81,34 +97,42 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
       const hint = didYouMean(entity.value, entityNames) || ' (see `biot-subs catalog`; a newer one can be declared under `extraActions`)';
       problems.addAt(entity.at, `unknown entity type ${code(entity.value)}${hint}`);
     }
-    let check = endpoints.get(endpoint.value);
-    if (!check) {
-      check = checkEndpoint(endpoint.value, ctx.env, ctx.policy);
-      endpoints.set(endpoint.value, check);
+    let cached = endpoints.get(endpoint.value);
+    if (!cached) {
+      const check = checkEndpoint(endpoint.value, ctx.env, ctx.policy);
+      if (check.ok) {
+        let uses = urlUses.get(check.resolved);
+        if (!uses) urlUses.set(check.resolved, (uses = { count: 0 }));
+        cached = { ok: true, check, uses };
+      } else cached = check;
+      endpoints.set(endpoint.value, cached);
     }
-    if (!check.ok) for (const message of check.messages) problems.addAt(endpoint.at, message);
+    if (!cached.ok) for (const message of cached.messages) problems.addAt(endpoint.at, message);
     if (!known) continue;
 
     const actions = entry.actions.map((action) => ({ names: actionNames(action, entity.value, known, problems), at: action.at }));
-    if (!check.ok) continue;
-    checked.push({ entity: entity.value, template: endpoint.value, known, check, actions });
-    urlUses.set(check.resolved, (urlUses.get(check.resolved) ?? 0) + 1);
+    if (!cached.ok) continue;
+    checked.push({ entity: known.name, template: endpoint.value, known, endpoint: cached, actions });
+    cached.uses.count++;
   }
 
   // Pass 2: the triples. Most entries have one action node and a URL of their own, so they
   // cannot hold a duplicate and skip the bookkeeping (it is most of the cost at 100k triples).
   const seen = new Map<string, Map<string, SourceLocation>>();
   const out: DesiredSubscription[] = [];
-  for (const { entity, template, known, check, actions } of checked) {
+  for (const { entity, template, known, endpoint, actions } of checked) {
+    const { check } = endpoint;
     let seenHere: Map<string, SourceLocation> | undefined;
-    if (actions.length > 1 || (urlUses.get(check.resolved) ?? 0) > 1) {
+    if (actions.length > 1 || endpoint.uses.count > 1) {
       seenHere = seen.get(check.resolved);
       if (!seenHere) seen.set(check.resolved, (seenHere = new Map()));
     }
     for (const { names, at } of actions) {
       if (names.length === 0) continue;
       const location = problems.locate(at);
-      for (const actionName of names) {
+      // Indexed: `names` is often a frozen catalog list, which for-of walks far slower.
+      for (let i = 0; i < names.length; i++) {
+        const actionName = names[i] as string;
         if (seenHere) {
           const key = known.keys.get(actionName) ?? actionName;
           const first = seenHere.get(key);
