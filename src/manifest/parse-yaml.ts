@@ -75,13 +75,16 @@ function deeperThan(token: CST.Token, max: number): number | undefined {
         tokens.push(t.value);
         depths.push(depth);
       }
-    } else if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
+    } else if (isCollection(t)) {
+      // A leaf (a quoted scalar, an alias...) within the limit would be popped to no effect:
+      // it is not pushed. Past the limit it is, so the same token is found first as before.
+      const leavesToo = depth + 1 > max;
       for (const item of t.items) {
-        if (item.key && item.key.type !== 'scalar') {
+        if (item.key && item.key.type !== 'scalar' && (leavesToo || isCollection(item.key))) {
           tokens.push(item.key);
           depths.push(depth + 1);
         }
-        if (item.value && item.value.type !== 'scalar') {
+        if (item.value && item.value.type !== 'scalar' && (leavesToo || isCollection(item.value))) {
           tokens.push(item.value);
           depths.push(depth + 1);
         }
@@ -89,4 +92,8 @@ function deeperThan(token: CST.Token, max: number): number | undefined {
     }
   }
   return undefined;
+}
+
+function isCollection(token: CST.Token): token is CST.BlockMap | CST.BlockSequence | CST.FlowCollection {
+  return token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection';
 }
