@@ -54,6 +54,11 @@ interface UrlUses {
 /** A template's check; a good one with the use count of the URL it resolves to. */
 type CachedEndpoint = GoodEndpoint | Extract<EndpointCheck, { ok: false }>;
 
+interface EndpointSlot {
+  endpoint: CachedEndpoint | undefined;
+  uses: UrlUses | undefined;
+}
+
 interface GoodEndpoint {
   ok: true;
   check: Extract<EndpointCheck, { ok: true }>;
@@ -78,10 +83,15 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
     }
     return known;
   };
-  const endpoints = new Map<string, CachedEndpoint>();
-  // How many entries resolve to each URL: a triple can only repeat within an entry or a URL.
-  // Counted on an object the endpoint cache points at, so an entry costs one map lookup.
-  const urlUses = new Map<string, UrlUses>();
+  // Per string: its check when it is a template, and how many entries resolve to it when it is
+  // a URL (a triple can only repeat within an entry or a URL). A literal endpoint is both, so
+  // one lookup serves both; a template's check points at its URL's count.
+  const slots = new Map<string, EndpointSlot>();
+  const slotOf = (text: string): EndpointSlot => {
+    let slot = slots.get(text);
+    if (!slot) slots.set(text, (slot = { endpoint: undefined, uses: undefined }));
+    return slot;
+  };
   const checked: CheckedEntry[] = [];
 
   // Pass 1: names and endpoints, each problem reported where it is written.
@@ -97,15 +107,16 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
       const hint = didYouMean(entity.value, entityNames) || ' (see `biot-subs catalog`; a newer one can be declared under `extraActions`)';
       problems.addAt(entity.at, `unknown entity type ${code(entity.value)}${hint}`);
     }
-    let cached = endpoints.get(endpoint.value);
+    const slot = slotOf(endpoint.value);
+    let cached = slot.endpoint;
     if (!cached) {
       const check = checkEndpoint(endpoint.value, ctx.env, ctx.policy);
       if (check.ok) {
-        let uses = urlUses.get(check.resolved);
-        if (!uses) urlUses.set(check.resolved, (uses = { count: 0 }));
-        cached = { ok: true, check, uses };
+        const urlSlot = check.resolved === endpoint.value ? slot : slotOf(check.resolved);
+        urlSlot.uses ??= { count: 0 };
+        cached = { ok: true, check, uses: urlSlot.uses };
       } else cached = check;
-      endpoints.set(endpoint.value, cached);
+      slot.endpoint = cached;
     }
     if (!cached.ok) for (const message of cached.messages) problems.addAt(endpoint.at, message);
     if (!known) continue;
@@ -130,7 +141,7 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
     for (const { names, at } of actions) {
       if (names.length === 0) continue;
       const location = problems.locate(at);
-      // Indexed: `names` is often a frozen catalog list, which for-of walks far slower.
+      // Indexed: `names` is often a frozen catalog list, which for-of walks slower.
       for (let i = 0; i < names.length; i++) {
         const actionName = names[i] as string;
         if (seenHere) {

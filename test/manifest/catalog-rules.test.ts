@@ -100,6 +100,16 @@ describe('duplicates', () => {
       '7:17: `patient` `_update` → `${BASE:-https://h.example}/p` is listed twice (duplicate of line 4:28)',
     ]);
     expect(problemsOf(twice('${BASE:-https://h.example}/p'), { BASE: 'https://other.example' })).toEqual([]);
+    // The template first and the literal URL second: counted as one URL all the same.
+    const templateFirst = subscriptionsYaml(
+      '  - entityTypeName: patient',
+      '    actionName: _update',
+      '    endpoint: ${BASE:-https://h.example}/p',
+      '  - entityTypeName: patient',
+      '    actionName: _update',
+      '    endpoint: https://h.example/p',
+    );
+    expect(problemsOf(templateFirst)).toEqual(['7:17: `patient` `_update` → `https://h.example/p` is listed twice (duplicate of line 4:17)']);
   });
 
   it('catches a duplicate inside one entry, "*" included', () => {
