@@ -43,11 +43,8 @@ export async function loadManifest(path: string, env: Environment): Promise<Mani
   } catch {
     return { ok: false, problems: [{ location: at, message: 'the manifest is not valid UTF-8 text' }] };
   }
-  const result = parseManifest(text, path, env);
-  if (!result.ok) return result;
   // The hash is of the bytes on disk (a byte order mark included), as a saved plan records it.
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return { ok: true, manifest: { ...result.manifest, sha256 } };
+  return parseManifest(text, path, env, createHash('sha256').update(bytes).digest('hex'));
 }
 
 async function readAtMost(handle: FileHandle, limit: number): Promise<Buffer> {

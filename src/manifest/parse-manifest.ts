@@ -12,7 +12,11 @@ import { readExtraActions, readPolicy } from './sections.js';
 import { toData } from './to-data.js';
 import type { Environment, ManifestResult } from './types.js';
 
-export function parseManifest(text: string, file: string, env: Environment): ManifestResult {
+/**
+ * `sha256`: the hash to record for the manifest, when the caller has it already (loadManifest
+ * hashes the bytes on disk, byte order mark included); else the hash of `text`.
+ */
+export function parseManifest(text: string, file: string, env: Environment, sha256?: string): ManifestResult {
   const problems = new ProblemCollector(file);
   const fail = (): ManifestResult => {
     if (problems.count === 0) problems.addAt(0, 'the manifest could not be read'); // defensive
@@ -46,7 +50,7 @@ export function parseManifest(text: string, file: string, env: Environment): Man
   });
 
   if (problems.count > 0) return fail();
-  return { ok: true, manifest: { file, sha256: sha256Hex(text), policy, extraActions, subscriptions } };
+  return { ok: true, manifest: { file, sha256: sha256 ?? sha256Hex(text), policy, extraActions, subscriptions } };
 }
 
 export function tooLarge(size: number): string {
