@@ -25,20 +25,37 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
 
   const operations: Operation[] = [...plan.subscribes, ...plan.unsubscribes];
   if (operations.length > 0) {
-    const rows = operations.map((op) => ({
-      op,
-      entity: printable(op.ref.entityTypeName),
-      action: printable(op.ref.actionName),
-      endpoint: printable(maskEndpoint(op.ref.endpoint)),
-    }));
-    // reduce, not Math.max(...): a spread of 100k arguments overflows the stack.
-    const entityWidth = rows.reduce((width, row) => Math.max(width, row.entity.length), 0);
-    const actionWidth = rows.reduce((width, row) => Math.max(width, row.action.length), 0);
+    // A plan of 100k operations names a few dozen entities and actions and, since an entry's
+    // actions share its endpoint, far fewer endpoints than operations: each is escaped (and
+    // padded) once, not once per line.
+    const names = new Map<string, string>();
+    const show = (name: string): string => {
+      let out = names.get(name);
+      if (out === undefined) names.set(name, (out = printable(name)));
+      return out;
+    };
+    let entityWidth = 0;
+    let actionWidth = 0;
+    for (const { ref } of operations) {
+      entityWidth = Math.max(entityWidth, show(ref.entityTypeName).length);
+      actionWidth = Math.max(actionWidth, show(ref.actionName).length);
+    }
+    const padded = (cache: Map<string, string>, name: string, width: number): string => {
+      let out = cache.get(name);
+      if (out === undefined) cache.set(name, (out = show(name).padEnd(width)));
+      return out;
+    };
+    const entities = new Map<string, string>();
+    const actions = new Map<string, string>();
+    const endpoints = new Map<string, string>();
     const reresolved = reresolvedTemplates(plan);
-    for (const { op, entity, action, endpoint } of rows) {
+    for (const op of operations) {
+      const { ref } = op;
+      let endpoint = endpoints.get(ref.endpoint);
+      if (endpoint === undefined) endpoints.set(ref.endpoint, (endpoint = printable(maskEndpoint(ref.endpoint))));
       const tag = reasonTag(op, reresolved);
       const head = op.kind === 'subscribe' ? '+ subscribe  ' : '- unsubscribe';
-      const line = `  ${head}  ${entity.padEnd(entityWidth)}  ${action.padEnd(actionWidth)}  ${endpoint}`;
+      const line = `  ${head}  ${padded(entities, ref.entityTypeName, entityWidth)}  ${padded(actions, ref.actionName, actionWidth)}  ${endpoint}`;
       lines.push(style(op.kind === 'subscribe' ? 'green' : 'red', line) + (tag ? `  ${style('dim', `(${tag})`)}` : ''));
       if (op.kind === 'unsubscribe' && op.blocked) {
         lines.push(style('yellow', `      ${printable(blockedNote(op.blocked))}`));

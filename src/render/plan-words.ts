@@ -25,12 +25,13 @@ export function reasonTag(op: Operation, reresolved: ReadonlySet<string> = new S
   if (op.reason === 'uncertain') return 'uncertain: re-asserting';
   // The same template on both sides: only what its variables resolve to changed, which the
   // masked template alone would not show a reviewer.
-  if (reresolved.has(templateKey(op))) return op.kind === 'subscribe' ? 'variables now resolve to a new URL' : 'the URL its variables resolved to before';
+  if (reresolved.size > 0 && reresolved.has(templateKey(op))) return op.kind === 'subscribe' ? 'variables now resolve to a new URL' : 'the URL its variables resolved to before';
   return null;
 }
 
 /** Templates subscribed and unsubscribed in one plan: their variables resolve differently now. */
 export function reresolvedTemplates(plan: Plan): Set<string> {
+  if (plan.unsubscribes.length === 0 || plan.subscribes.length === 0) return new Set();
   const removed = new Set(plan.unsubscribes.map(templateKey));
   return new Set(plan.subscribes.map(templateKey).filter((key) => removed.has(key)));
 }

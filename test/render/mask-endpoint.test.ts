@@ -73,6 +73,16 @@ describe('maskEndpoint', () => {
     );
   });
 
+  it('shows a template without a literal @, ? or # as it is: there is nothing to mask', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '_', '0', '$', '{', '}', ':', '-', '/', '&', '=', '.', '%', 'é', ' ') }), (text) => {
+        expect(maskEndpoint(text)).toBe(text);
+      }),
+    );
+    expect(maskEndpoint('https://${HOST:-h.example.com}/a/${PATH}')).toBe('https://${HOST:-h.example.com}/a/${PATH}');
+    expect(maskEndpoint('https://h.example.com/${X:-a?code=1}')).toBe('https://h.example.com/${X:-a?code=***}');
+  });
+
   it('is idempotent and total on any string', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('a', '$', '{', '}', ':', '-', '/', '?', '#', '&', '=', '@') }), (text) => {
