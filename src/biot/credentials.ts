@@ -16,7 +16,7 @@ export function credentialsFromEnv(env: Env): Credentials {
   const user = pair(env, 'BIOT_USERNAME', 'BIOT_PASSWORD', 'a user login');
   if (service) return { kind: 'service-user', id: service[0], secretKey: service[1] };
   if (user) return { kind: 'user', username: user[0], password: user[1] };
-  const token = value(env, 'BIOT_TOKEN');
+  const token = bearerToken(value(env, 'BIOT_TOKEN'));
   if (token !== undefined) return { kind: 'token', token };
   throw new CredentialsError(`no BioT credentials in the environment: ${CHOICES}`);
 }
@@ -36,6 +36,21 @@ export function baseUrlFromEnv(env: Env): string {
   if (url.username || url.password) throw new BiotSubsError('BIOT_BASE_URL must not hold credentials: use BIOT_SERVICE_USER_ID and BIOT_SERVICE_USER_SECRET_KEY');
   if (url.search || url.hash) throw new BiotSubsError('BIOT_BASE_URL must not have a query or fragment');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * BIOT_TOKEN goes into an HTTP header as it is: the line break a secret is often pasted with is
+ * dropped, and any other space or control character is an error here, before any call, rather
+ * than a request Node refuses to send.
+ */
+function bearerToken(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const token = raw.trim();
+  if (token === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new CredentialsError('BIOT_TOKEN holds spaces, control or non-ASCII characters: set it to the access token alone');
+  }
+  return token;
 }
 
 /** Both variables of a pair, null when neither is set; one without the other is an error. */

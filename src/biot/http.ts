@@ -16,12 +16,19 @@ export interface PostOptions {
 /** BioT's answers to these calls are a few hundred bytes; more than this is kept out of memory. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Idle sockets are closed after this, or 1 s before the server's `Keep-Alive: timeout` hint if
+ * that is sooner (Node honours the hint only below the agent's own timeout). Servers and load
+ * balancers close idle connections (Node's own server after 5 s); a call sent on one that is
+ * being closed fails with a reset and costs a retry.
+ */
+const IDLE_SOCKET_MS = 4000;
+
 // One keep-alive pool per scheme for the process: every call of a run reuses a few sockets.
-// Idle sockets do not hold the process open (the agent unrefs them), and Node drops one before
-// the server's `Keep-Alive: timeout` hint runs out.
+// Idle sockets do not hold the process open (the agent unrefs them).
 const agents = {
-  http: new http.Agent({ keepAlive: true }),
-  https: new https.Agent({ keepAlive: true }),
+  http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
 };
 
 /**
@@ -47,6 +54,24 @@ export function postJson(url: string, json: unknown, options: PostOptions): Prom
   const secure = target.protocol === 'https:';
   const payload = Buffer.from(JSON.stringify(json), 'utf8');
 
+  let request: http.ClientRequest;
+  try {
+    request = (secure ? https : http).request(target, {
+      method: 'POST',
+      agent: secure ? agents.https : agents.http,
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'content-length': String(payload.length),
+        ...options.headers,
+      },
+    });
+  } catch (error) {
+    // Thrown before anything is sent, e.g. a header value with a control character (a token
+    // pasted with its newline): the message names the header, not its value.
+    return Promise.resolve({ kind: 'no-response', reason: 'network', cause: plainCause(error) });
+  }
+
   return new Promise<HttpAnswer>((resolve) => {
     let settled = false;
     const finish = (answer: HttpAnswer): void => {
@@ -64,17 +89,6 @@ export function postJson(url: string, json: unknown, options: PostOptions): Prom
     const timer = setTimeout(() => {
       cut({ kind: 'no-response', reason: 'timeout', cause: new Error(`no complete answer within ${options.timeoutMs} ms`) });
     }, options.timeoutMs);
-
-    const request = (secure ? https : http).request(target, {
-      method: 'POST',
-      agent: secure ? agents.https : agents.http,
-      headers: {
-        accept: 'application/json',
-        'content-type': 'application/json',
-        'content-length': String(payload.length),
-        ...options.headers,
-      },
-    });
     signal?.addEventListener('abort', onAbort, { once: true });
     request.on('error', (error) => finish({ kind: 'no-response', reason: 'network', cause: plainCause(error) }));
     request.on('response', (response) => {
@@ -104,7 +118,8 @@ export function postJson(url: string, json: unknown, options: PostOptions): Prom
 function parseJson(text: string): unknown {
   if (!text) return null;
   try {
-    return JSON.parse(text) as unknown;
+    // A byte order mark is not JSON, but some servers send one (fetch's text() dropped it).
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
   } catch {
     return null;
   }

@@ -20,6 +20,18 @@ describe('credentialsFromEnv', () => {
     expect(credentialsFromEnv({ BIOT_TOKEN: 'tok' })).toEqual({ kind: 'token', token: 'tok' });
   });
 
+  it('drops the line break a token is often pasted with, and refuses any other space or control character', () => {
+    expect(credentialsFromEnv({ BIOT_TOKEN: 'eyJ.abc-_.def\n' })).toEqual({ kind: 'token', token: 'eyJ.abc-_.def' });
+    expect(credentialsFromEnv({ BIOT_TOKEN: '  tok\r\n' })).toEqual({ kind: 'token', token: 'tok' });
+    for (const bad of ['to k', 'tok\nen', 'tok\u0000', 'tøk']) {
+      expect(() => credentialsFromEnv({ BIOT_TOKEN: bad })).toThrow(
+        new CredentialsError('BIOT_TOKEN holds spaces, control or non-ASCII characters: set it to the access token alone'),
+      );
+    }
+    // Only whitespace: as unset.
+    expect(() => credentialsFromEnv({ BIOT_TOKEN: ' \n' })).toThrow(/no BioT credentials in the environment/);
+  });
+
   it('names every way to log in when none is set', () => {
     expect(() => credentialsFromEnv({})).toThrow(CredentialsError);
     expect(() => credentialsFromEnv({ BIOT_TOKEN: '' })).toThrow(

@@ -84,6 +84,14 @@ describe('postJson', () => {
     expect(server.connections()).toBe(1);
   });
 
+  it('does not reuse a connection idle for 4 s, which a server or load balancer may be closing', async () => {
+    const server = await serve((_req, res) => res.end('{}'));
+    expect(await postJson(server.url, {}, options)).toMatchObject({ status: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 4_300));
+    expect(await postJson(server.url, {}, options)).toMatchObject({ status: 200 });
+    expect(server.connections()).toBe(2);
+  });
+
   it('does not follow a redirect: the bearer token stays with BioT', async () => {
     const server = await serve((req, res) => {
       if (req.url === '/moved') res.writeHead(307, { location: '/elsewhere' }).end();
@@ -122,6 +130,24 @@ describe('postJson', () => {
     const answer = await postJson(url, {}, options);
     expect(answer).toMatchObject({ kind: 'no-response', reason: 'network' });
     expect(answer.kind === 'no-response' && answer.cause.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('a header Node refuses to send (a control character) is a network failure at once, not a throw or a timer left', async () => {
+    const server = await serve((_req, res) => res.end('{}'));
+    const started = Date.now();
+    const answer = await postJson(server.url, {}, { headers: { authorization: 'Bearer t0ken\n' }, timeoutMs: 200 });
+    expect(answer).toMatchObject({ kind: 'no-response', reason: 'network' });
+    expect(answer.kind === 'no-response' && answer.cause.message).toMatch(/authorization/i);
+    expect(answer.kind === 'no-response' && answer.cause.message).not.toContain('t0ken');
+    // The timeout would have fired by now had a timer been left: nothing crashes, nothing was sent.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(server.connections()).toBe(0);
+  });
+
+  it('reads a JSON body that starts with a byte order mark', async () => {
+    const server = await serve((_req, res) => res.end('\ufeff{"ok":true}'));
+    expect(await postJson(server.url, {}, options)).toMatchObject({ status: 200, body: { ok: true } });
   });
 
   it('keeps no library error in the cause: only its text, without the request or its headers', async () => {
