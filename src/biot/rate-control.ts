@@ -120,8 +120,12 @@ export class RateControl {
 
   onSend(now: number): void {
     this.#refill(now);
-    if (this.#initialWindow > 0) this.#initialWindow -= 1;
-    else this.#tokens -= 1;
+    if (this.#initialWindow > 0) {
+      this.#initialWindow -= 1;
+      // The window's sends are the first burst: pacing starts from an empty bucket after them,
+      // not from tokens that piled up meanwhile.
+      if (this.#initialWindow === 0) this.#tokens = 0;
+    } else this.#tokens -= 1;
     this.#inFlight += 1;
     this.#sends.push({ at: now, throttled: false });
     this.#firstSendAt ??= now;
