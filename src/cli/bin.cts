@@ -11,9 +11,10 @@
  * - The cache lives in `$NODE_COMPILE_CACHE/biot-subs-compile-cache-<uid>` (Node's own variable for it), else
  *   in the system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off, as for Node.
  * - A cache is code that is run, so it is used only from a folder this user owns and nobody else
- *   can write to; it is keyed by the bundle's sha256 (V8 itself checks little more than the
- *   source's length), Node's version and the architecture, and V8 refuses one built with other
- *   flags. A refused or unreadable cache is rewritten; any failure to write one is ignored.
+ *   can write to; it is keyed by the bundle's sha256 and file time (V8 itself checks little more
+ *   than the source's length), Node's version and the architecture, and V8 refuses one built
+ *   with other flags. A refused or unreadable cache is rewritten; any failure to write one is
+ *   ignored. Writing one removes the caches it replaces and any unwritten for 30 days.
  */
 import fs = require('node:fs');
 import os = require('node:os');
@@ -50,27 +51,52 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
-/** Written whole or not at all (temporary file, then rename), so a concurrent run never reads half. */
-function writeCache(file: string, script: vm.Script): void {
+/** Caches of other bundles (other versions) unwritten for this long are removed. */
+const STALE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Written whole or not at all (temporary file, then rename), so a concurrent run never reads
+ * half. Then stale caches go: this bundle's for other file times, and any unwritten for 30 days.
+ */
+function writeCache(folder: string, name: string, sameBundle: (other: string) => boolean, script: vm.Script): void {
+  const file = path.join(folder, name);
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600, flag: 'wx' });
     fs.renameSync(temporary, file);
   } catch {
     fs.rmSync(temporary, { force: true });
+    return;
+  }
+  try {
+    const now = Date.now();
+    for (const other of fs.readdirSync(folder)) {
+      if (other === name || !/\.v8(?:\.\d+\.tmp)?$/.test(other)) continue;
+      const otherFile = path.join(folder, other);
+      if (sameBundle(other) || now - fs.statSync(otherFile).mtimeMs > STALE_MS) fs.rmSync(otherFile, { force: true });
+    }
+  } catch {
+    // Pruning is housekeeping: a race with another run pruning too is fine.
   }
 }
 
-const source = fs.readFileSync(BUNDLE, 'utf8');
+const descriptor = fs.openSync(BUNDLE, 'r');
+const bundleTime = Math.trunc(fs.fstatSync(descriptor).mtimeMs);
+const source = fs.readFileSync(descriptor, 'utf8');
+fs.closeSync(descriptor);
 const id = BUNDLE_ID.exec(source)?.[1];
 const folder = id === undefined ? null : cacheFolder();
-const cacheFile = folder === null ? null : path.join(folder, `${id}-${process.version}-${process.arch}.v8`);
-const cachedData = cacheFile === null ? undefined : readCache(cacheFile);
+// The file time too: a bundle edited in place (a hot fix, patch-package) keeps its first line,
+// and V8 would take the old cache for a source of the same length.
+const runtime = `${process.version}-${process.arch}`;
+const cacheName = `${id}-${bundleTime}-${runtime}.v8`;
+const sameBundle = (other: string): boolean => other.startsWith(`${id}-`) && other.endsWith(`-${runtime}.v8`);
+const cachedData = folder === null ? undefined : readCache(path.join(folder, cacheName));
 
 const script = new vm.Script(nodeModule.wrap(source), { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
-if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
+if (folder !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
   // Once the command is done: the cache then holds the functions it compiled along the way.
-  process.once('beforeExit', () => writeCache(cacheFile, script));
+  process.once('beforeExit', () => writeCache(folder, cacheName, sameBundle, script));
 }
 const bundle = { exports: {} };
 const run = script.runInThisContext() as ModuleWrapper;

@@ -1,5 +1,7 @@
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
@@ -8,7 +10,9 @@ import { testdir } from '../support/testdir.js';
 const MANIFEST = 'version: 1\nsubscriptions:\n  - entityTypeName: patient\n    actionName: _create\n    endpoint: https://hooks.example.com/a\n';
 const uid = process.getuid?.();
 const folderName = `biot-subs-compile-cache${uid === undefined ? '' : `-${uid}`}`;
-const bundleId = /^\/\/ biot-subs CLI bundle sha256=([0-9a-f]{64})\n/.exec(readFileSync(new URL('../../dist/cli/biot-subs.cjs', import.meta.url), 'utf8'))?.[1];
+const BUNDLE = fileURLToPath(new URL('../../dist/cli/biot-subs.cjs', import.meta.url));
+const bundleId = /^\/\/ biot-subs CLI bundle sha256=([0-9a-f]{64})\n/.exec(readFileSync(BUNDLE, 'utf8'))?.[1];
+const cacheName = (bundle: string, id = bundleId): string => `${id}-${Math.trunc(statSync(bundle).mtimeMs)}-${process.version}-${process.arch}.v8`;
 
 /** `validate` of a one-entry manifest with the compile cache under `cacheRoot`. */
 async function validate(dir: string, env: Record<string, string> = {}) {
@@ -25,7 +29,7 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     const dir = await testdir({ 'm.yaml': MANIFEST });
     await validate(dir);
     expect(bundleId).toMatch(/^[0-9a-f]{64}$/);
-    expect(cacheFiles(dir)).toEqual([`${bundleId}-${process.version}-${process.arch}.v8`]);
+    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE)]);
     const folder = join(dir, 'cache', folderName);
     const file = join(folder, cacheFiles(dir)[0] ?? '');
     if (uid !== undefined) {
@@ -38,6 +42,32 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     // Accepted by V8, so not written again.
     expect(statSync(file).mtimeMs).toBe(written.mtimeMs);
     expect(statSync(file).ino).toBe(written.ino);
+  });
+
+  it('a bundle edited in place (same first line, same length) does not run the old cache; the old one is removed', async () => {
+    const dir = await testdir();
+    const bin = join(dir, 'cli', 'bin.cjs');
+    const bundle = join(dir, 'cli', 'biot-subs.cjs');
+    await mkdir(join(dir, 'cli'));
+    copyFileSync(fileURLToPath(new URL('../../dist/cli/bin.cjs', import.meta.url)), bin);
+    copyFileSync(BUNDLE, bundle);
+    // A copy of the built bin and bundle, run the way the package's bin is run.
+    const version = (): string => {
+      const run = spawnSync(process.execPath, [bin, '--version'], { env: { PATH: process.env['PATH'], NODE_COMPILE_CACHE: join(dir, 'cache') }, encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      return run.stdout.trim();
+    };
+    const { version: packageVersion } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(version()).toBe(packageVersion);
+    expect(cacheFiles(dir)).toEqual([cacheName(bundle)]);
+    const first = cacheFiles(dir)[0];
+    // Same length, so V8's own check of the source cannot tell.
+    const edited = readFileSync(bundle, 'utf8').replace(`"${packageVersion}"`, `"${packageVersion.replace(/\d/g, '9')}"`);
+    writeFileSync(bundle, edited);
+    utimesSync(bundle, new Date(), new Date(Date.now() + 5_000));
+    expect(version()).toBe(packageVersion.replace(/\d/g, '9'));
+    expect(cacheFiles(dir)).toEqual([cacheName(bundle)]);
+    expect(cacheFiles(dir)).not.toContain(first);
   });
 
   it('a damaged cache is refused by V8 and replaced; the run is not affected', async () => {
