@@ -38,7 +38,7 @@ const agents = {
  * timeout covers reading the body too, not only the headers.
  *
  * Why not fetch: an apply is hundreds of these calls, and fetch (undici) cost ~3x the CPU per
- * call of node:http on our benchmark machine (0.7-1.6 ms against 0.3-0.5 ms), CPU that, on a
+ * call of node:http on our benchmark machine (0.6-1.5 ms against 0.2-0.5 ms), CPU that, on a
  * busy CI runner, delays every other call in flight (docs/benchmarks.md). A redirect is not
  * followed: it would carry the bearer token to wherever BioT's answer pointed.
  */
