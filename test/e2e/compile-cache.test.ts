@@ -70,6 +70,15 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     expect(cacheFiles(dir)).not.toContain(first);
   });
 
+  it('dist/cli/main.js, the bin of earlier versions, runs the same bundle and cache', async () => {
+    const dir = await testdir({ 'm.yaml': MANIFEST });
+    const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+    expect(readFileSync(main, 'utf8')).toContain("createRequire(import.meta.url)('./bin.cjs')");
+    const run = spawnSync(process.execPath, [main, 'validate', '-f', 'm.yaml'], { cwd: dir, env: { PATH: process.env['PATH'], NODE_COMPILE_CACHE: join(dir, 'cache') }, encoding: 'utf8' });
+    expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 0, stdout: 'm.yaml: valid (1 subscription)\n', stderr: '' });
+    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE)]);
+  });
+
   it('a damaged cache is refused by V8 and replaced; the run is not affected', async () => {
     const dir = await testdir({ 'm.yaml': MANIFEST });
     await validate(dir);
