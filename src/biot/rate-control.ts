@@ -41,10 +41,11 @@ export interface RateControlSnapshot {
  *   and no more than `rate` calls are let through in any window, as a sliding-window limiter
  *   counts them.
  * - Slow start opens with an initial window: one call per worker (at most `initialRate` calls)
- *   goes at once, unpaced. Then, until the first 429, each success adds 1/round-trip to the rate, so the rate
- *   doubles every round trip (as TCP's slow start does) and a run that only latency and
- *   concurrency bound reaches its full pace within a few round trips, not seconds; the cap of
- *   twice the rate actually sent keeps that from becoming a first burst into a server's window.
+ *   goes at once, unpaced. Then, until the first 429, each success adds 1/round-trip to the
+ *   rate, so the rate doubles every round trip (as TCP's slow start does) and a run that only
+ *   latency and concurrency bound reaches its full pace within a few round trips, not seconds;
+ *   the cap of twice the rate actually sent keeps that from becoming a first burst into a
+ *   server's window.
  * - On a 429: rate and in-flight limit are cut at once, the rate to `decrease` times the rate the
  *   server let through over the last window (our own send times, less those answered 429), at
  *   most once per window and only for calls sent after the previous cut: the 429s of one burst

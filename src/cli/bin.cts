@@ -8,8 +8,9 @@
  *
  * CommonJS on purpose: an ES module entry costs Node 20 several milliseconds more to start.
  *
- * - The cache lives in `$NODE_COMPILE_CACHE/biot-subs-compile-cache-<uid>` (Node's own variable for it), else
- *   in the system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off, as for Node.
+ * - The cache lives in `biot-subs-compile-cache-<uid>/` under $NODE_COMPILE_CACHE (Node's own
+ *   variable for it), else under the system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1
+ *   turns it off, as for Node.
  * - A cache is code that is run, so it is used only from a folder this user owns and nobody else
  *   can write to; it is keyed by the bundle's sha256 and file time (V8 itself checks little more
  *   than the source's length), Node's version and the architecture, and V8 refuses one built
