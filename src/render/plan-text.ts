@@ -28,34 +28,22 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
     // A plan of 100k operations names a few dozen entities and actions and, since an entry's
     // actions share its endpoint, far fewer endpoints than operations: each is escaped (and
     // padded) once, not once per line.
-    const names = new Map<string, string>();
-    const show = (name: string): string => {
-      let out = names.get(name);
-      if (out === undefined) names.set(name, (out = printable(name)));
-      return out;
-    };
+    const show = memoized(printable);
     let entityWidth = 0;
     let actionWidth = 0;
     for (const { ref } of operations) {
       entityWidth = Math.max(entityWidth, show(ref.entityTypeName).length);
       actionWidth = Math.max(actionWidth, show(ref.actionName).length);
     }
-    const padded = (cache: Map<string, string>, name: string, width: number): string => {
-      let out = cache.get(name);
-      if (out === undefined) cache.set(name, (out = show(name).padEnd(width)));
-      return out;
-    };
-    const entities = new Map<string, string>();
-    const actions = new Map<string, string>();
-    const endpoints = new Map<string, string>();
+    const entityCell = memoized((name) => show(name).padEnd(entityWidth));
+    const actionCell = memoized((name) => show(name).padEnd(actionWidth));
+    const endpointCell = memoized((endpoint) => printable(maskEndpoint(endpoint)));
     const reresolved = reresolvedTemplates(plan);
     for (const op of operations) {
       const { ref } = op;
-      let endpoint = endpoints.get(ref.endpoint);
-      if (endpoint === undefined) endpoints.set(ref.endpoint, (endpoint = printable(maskEndpoint(ref.endpoint))));
       const tag = reasonTag(op, reresolved);
       const head = op.kind === 'subscribe' ? '+ subscribe  ' : '- unsubscribe';
-      const line = `  ${head}  ${padded(entities, ref.entityTypeName, entityWidth)}  ${padded(actions, ref.actionName, actionWidth)}  ${endpoint}`;
+      const line = `  ${head}  ${entityCell(ref.entityTypeName)}  ${actionCell(ref.actionName)}  ${endpointCell(ref.endpoint)}`;
       lines.push(style(op.kind === 'subscribe' ? 'green' : 'red', line) + (tag ? `  ${style('dim', `(${tag})`)}` : ''));
       if (op.kind === 'unsubscribe' && op.blocked) {
         lines.push(style('yellow', `      ${printable(blockedNote(op.blocked))}`));
@@ -66,6 +54,16 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
 
   lines.push(style('bold', planSummaryLine(plan, printable(opts.manifest ?? DEFAULT_MANIFEST_NAME))));
   return lines.join('\n') + '\n';
+}
+
+/** `render` computed once per distinct text. */
+function memoized(render: (text: string) => string): (text: string) => string {
+  const done = new Map<string, string>();
+  return (text) => {
+    let out = done.get(text);
+    if (out === undefined) done.set(text, (out = render(text)));
+    return out;
+  };
 }
 
 function describeBase(plan: Plan): string {
