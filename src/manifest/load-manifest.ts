@@ -3,10 +3,13 @@
  * before anything is read, and never more than the limit (plus one byte) is read, so a huge or
  * growing file costs nothing. A file that cannot be read at all throws a BiotSubsError (it is
  * not a problem *in* the manifest); everything else is returned as problems.
+ *
+ * node:fs's callbacks rather than node:fs/promises: loading that module (and the stream and
+ * readline modules it brings) is ~2 ms of `biot-subs validate`'s start.
  */
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import * as fs from 'node:fs';
+import { promisify } from 'node:util';
 import { BiotSubsError } from '../errors.js';
 import { MAX_MANIFEST_BYTES } from './limits.js';
 import { parseManifest, tooLarge } from './parse-manifest.js';
@@ -18,14 +21,14 @@ export async function loadManifest(path: string, env: Environment): Promise<Mani
   try {
     // Checked on the path first too: opening a FIFO or device for reading could block.
     if (!(await stat(path)).isFile()) throw new BiotSubsError(`cannot read the manifest ${path}: not a regular file`);
-    const handle = await open(path, 'r');
+    const fd = await open(path, 'r');
     try {
-      const stat = await handle.stat();
+      const stat = await fstat(fd);
       if (!stat.isFile()) throw new BiotSubsError(`cannot read the manifest ${path}: not a regular file`);
       if (stat.size > MAX_MANIFEST_BYTES) return { ok: false, problems: [{ location: at, message: tooLarge(stat.size) }] };
-      bytes = await readAtMost(handle, MAX_MANIFEST_BYTES + 1);
+      bytes = await readAtMost(fd, MAX_MANIFEST_BYTES + 1);
     } finally {
-      await handle.close();
+      await close(fd);
     }
   } catch (error) {
     if (error instanceof BiotSubsError) throw error;
@@ -47,11 +50,17 @@ export async function loadManifest(path: string, env: Environment): Promise<Mani
   return parseManifest(text, path, env, createHash('sha256').update(bytes).digest('hex'));
 }
 
-async function readAtMost(handle: FileHandle, limit: number): Promise<Buffer> {
+const stat = promisify(fs.stat);
+const open = promisify(fs.open);
+const fstat = promisify(fs.fstat);
+const read = promisify(fs.read);
+const close = promisify(fs.close);
+
+async function readAtMost(fd: number, limit: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(limit);
   let filled = 0;
   while (filled < limit) {
-    const { bytesRead } = await handle.read(buffer, filled, limit - filled, filled);
+    const { bytesRead } = await read(fd, buffer, filled, limit - filled, filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
