@@ -16,6 +16,9 @@
  *   than the source's length), Node's version and the architecture, and V8 refuses one built
  *   with other flags. A refused or unreadable cache is rewritten; any failure to write one is
  *   ignored. Writing one removes the caches it replaces and any unwritten for 30 days.
+ * - One cache per command: a cache holds the functions its first run compiled, so one written by
+ *   `biot-subs --version` would leave `validate` compiling yaml at every start. A help run uses
+ *   its command's cache but does not write it, for the same reason.
  */
 import fs = require('node:fs');
 import os = require('node:os');
@@ -28,6 +31,8 @@ type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: { expor
 const BUNDLE = path.join(__dirname, 'biot-subs.cjs');
 /** The bundle's first line: `// biot-subs CLI bundle sha256=<hex>` (scripts/bundle-cli.mjs). */
 const BUNDLE_ID = /^\/\/ biot-subs CLI bundle sha256=([0-9a-f]{64})\n/;
+/** The commands of src/cli/usage.ts (a test keeps the two lists the same). */
+const COMMANDS: ReadonlySet<string> = new Set(['validate', 'plan', 'reconcile', 'state', 'catalog', 'emulator', 'demo']);
 
 function cacheFolder(): string | null {
   if (process.env['NODE_DISABLE_COMPILE_CACHE']) return null;
@@ -57,9 +62,9 @@ const STALE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Written whole or not at all (temporary file, then rename), so a concurrent run never reads
- * half. Then stale caches go: this bundle's for other file times, and any unwritten for 30 days.
+ * half. Then stale caches go: those `replaced` names, and any unwritten for 30 days.
  */
-function writeCache(folder: string, name: string, sameBundle: (other: string) => boolean, script: vm.Script): void {
+function writeCache(folder: string, name: string, replaced: (other: string) => boolean, script: vm.Script): void {
   const file = path.join(folder, name);
   const temporary = `${file}.${process.pid}.tmp`;
   try {
@@ -74,7 +79,7 @@ function writeCache(folder: string, name: string, sameBundle: (other: string) =>
     for (const other of fs.readdirSync(folder)) {
       if (other === name || !/\.v8(?:\.\d+\.tmp)?$/.test(other)) continue;
       const otherFile = path.join(folder, other);
-      if (sameBundle(other) || now - fs.statSync(otherFile).mtimeMs > STALE_MS) fs.rmSync(otherFile, { force: true });
+      if (replaced(other) || now - fs.statSync(otherFile).mtimeMs > STALE_MS) fs.rmSync(otherFile, { force: true });
     }
   } catch {
     // Pruning is housekeeping: a race with another run pruning too is fine.
@@ -90,14 +95,19 @@ const folder = id === undefined ? null : cacheFolder();
 // The file time too: a bundle edited in place (a hot fix, patch-package) keeps its first line,
 // and V8 would take the old cache for a source of the same length.
 const runtime = `${process.version}-${process.arch}`;
-const cacheName = `${id}-${bundleTime}-${runtime}.v8`;
-const sameBundle = (other: string): boolean => other.startsWith(`${id}-`) && other.endsWith(`-${runtime}.v8`);
+const [command = '', ...rest] = process.argv.slice(2);
+const cacheKind = COMMANDS.has(command) ? command : 'other';
+const helpRun = command === 'help' || [command, ...rest].some((arg) => arg === '-h' || arg === '--help');
+const cacheName = `${id}-${bundleTime}-${runtime}-${cacheKind}.v8`;
+// This bundle's caches for another file time are replaced; its other commands' caches are not.
+const replaced = (other: string): boolean =>
+  other.startsWith(`${id}-`) && !other.startsWith(`${id}-${bundleTime}-`) && other.includes(`-${runtime}-`);
 const cachedData = folder === null ? undefined : readCache(path.join(folder, cacheName));
 
 const script = new vm.Script(nodeModule.wrap(source), { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
-if (folder !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
+if (folder !== null && !helpRun && (cachedData === undefined || script.cachedDataRejected === true)) {
   // Once the command is done: the cache then holds the functions it compiled along the way.
-  process.once('beforeExit', () => writeCache(folder, cacheName, sameBundle, script));
+  process.once('beforeExit', () => writeCache(folder, cacheName, replaced, script));
 }
 const bundle = { exports: {} };
 const run = script.runInThisContext() as ModuleWrapper;

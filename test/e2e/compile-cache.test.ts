@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { USAGE } from '../../src/cli/usage.js';
 import { runCli } from '../support/run-cli.js';
 import { testdir } from '../support/testdir.js';
 
@@ -12,7 +13,8 @@ const uid = process.getuid?.();
 const folderName = `biot-subs-compile-cache${uid === undefined ? '' : `-${uid}`}`;
 const BUNDLE = fileURLToPath(new URL('../../dist/cli/biot-subs.cjs', import.meta.url));
 const bundleId = /^\/\/ biot-subs CLI bundle sha256=([0-9a-f]{64})\n/.exec(readFileSync(BUNDLE, 'utf8'))?.[1];
-const cacheName = (bundle: string, id = bundleId): string => `${id}-${Math.trunc(statSync(bundle).mtimeMs)}-${process.version}-${process.arch}.v8`;
+const cacheName = (bundle: string, command = 'validate', id = bundleId): string =>
+  `${id}-${Math.trunc(statSync(bundle).mtimeMs)}-${process.version}-${process.arch}-${command}.v8`;
 
 /** `validate` of a one-entry manifest with the compile cache under `cacheRoot`. */
 async function validate(dir: string, env: Record<string, string> = {}) {
@@ -59,15 +61,35 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     };
     const { version: packageVersion } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(version()).toBe(packageVersion);
-    expect(cacheFiles(dir)).toEqual([cacheName(bundle)]);
+    expect(cacheFiles(dir)).toEqual([cacheName(bundle, 'other')]);
     const first = cacheFiles(dir)[0];
     // Same length, so V8's own check of the source cannot tell.
     const edited = readFileSync(bundle, 'utf8').replace(`"${packageVersion}"`, `"${packageVersion.replace(/\d/g, '9')}"`);
     writeFileSync(bundle, edited);
     utimesSync(bundle, new Date(), new Date(Date.now() + 5_000));
     expect(version()).toBe(packageVersion.replace(/\d/g, '9'));
-    expect(cacheFiles(dir)).toEqual([cacheName(bundle)]);
+    expect(cacheFiles(dir)).toEqual([cacheName(bundle, 'other')]);
     expect(cacheFiles(dir)).not.toContain(first);
+  });
+
+  it('keeps one cache per command, so a first `--version` or help run does not leave validate uncached', async () => {
+    const dir = await testdir({ 'm.yaml': MANIFEST });
+    const env = { NODE_COMPILE_CACHE: join(dir, 'cache') };
+    expect((await runCli(['--version'], { cwd: dir, env })).code).toBe(0);
+    expect((await runCli(['validate', '--help'], { cwd: dir, env })).code).toBe(0);
+    expect((await runCli(['help'], { cwd: dir, env })).code).toBe(0);
+    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE, 'other')]);
+    await validate(dir);
+    expect(cacheFiles(dir).sort()).toEqual([cacheName(BUNDLE, 'other'), cacheName(BUNDLE, 'validate')].sort());
+    const sizes = Object.fromEntries(cacheFiles(dir).map((name) => [name.replace(/.*-/, ''), statSync(join(dir, 'cache', folderName, name)).size]));
+    // validate's holds yaml and the manifest checks, compiled; --version's hardly more than the start.
+    expect(sizes['validate.v8']).toBeGreaterThan((sizes['other.v8'] ?? 0) * 1.5);
+  });
+
+  it("names its caches after the commands of the CLI's usage", () => {
+    const bin = readFileSync(fileURLToPath(new URL('../../dist/cli/bin.cjs', import.meta.url)), 'utf8');
+    const listed = /const COMMANDS = new Set\((\[[^\]]*\])\)/.exec(bin)?.[1];
+    expect(JSON.parse((listed ?? '').replace(/'/g, '"'))).toEqual(Object.keys(USAGE).filter((name) => name !== 'main'));
   });
 
   it('dist/cli/main.js, the bin of earlier versions, runs the same bundle and cache', async () => {
