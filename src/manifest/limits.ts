@@ -14,3 +14,9 @@ export const MAX_NESTING_DEPTH = 64;
  * laughs" style alias bombs while leaving room for `endpoint: *hooks` on every entry.
  */
 export const MAX_ALIAS_EXPANSION = 100_000;
+
+/**
+ * Most YAML errors reported (the first on each line). A broken line or an unclosed quote makes
+ * the parser report one error per token or line after it; the first few are the ones to fix.
+ */
+export const MAX_YAML_ERRORS = 10;

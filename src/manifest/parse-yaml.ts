@@ -7,7 +7,8 @@
  */
 import { Composer, Parser } from 'yaml';
 import type { CST, Document } from 'yaml';
-import { MAX_NESTING_DEPTH } from './limits.js';
+import type { SourceLocation } from '../errors.js';
+import { MAX_NESTING_DEPTH, MAX_YAML_ERRORS } from './limits.js';
 import type { ProblemCollector } from './problems.js';
 
 const OPTIONS = {
@@ -54,12 +55,52 @@ export function parseYaml(text: string, problems: ProblemCollector): Document.Pa
     return null;
   }
   if (doc === null) return null;
-  for (const error of doc.errors) problems.addAt(error.pos[0], `YAML syntax error: ${error.message}`);
-  for (const warning of doc.warnings) problems.addAt(warning.pos[0], `YAML: ${warning.message}`);
+  reportYamlErrors(doc, problems);
   if (extraDocAt !== undefined) {
     problems.addAt(extraDocAt, 'the manifest must be a single YAML document (remove this `---` and what follows)');
   }
   return doc.errors.length > 0 ? null : doc;
+}
+
+/**
+ * yaml's errors and warnings, the first on each line and at most MAX_YAML_ERRORS in all, then
+ * how many more there are. After a syntax error the parser is often lost: a JSON-like line
+ * broken early gets one "Unexpected … token" per token after the break, an unclosed quote one
+ * per line after it. Those hundreds of lines would bury the one to fix. yaml quotes the token it
+ * did not expect in its message, whatever its length: that is cut too.
+ */
+function reportYamlErrors(doc: Document.Parsed, problems: ProblemCollector): void {
+  const all = [
+    ...doc.errors.map((error) => ({ at: error.pos[0], message: `YAML syntax error: ${clipped(error.message)}` })),
+    ...doc.warnings.map((warning) => ({ at: warning.pos[0], message: `YAML: ${clipped(warning.message)}` })),
+  ];
+  const lines = new Set<number>();
+  let more = 0;
+  let last: SourceLocation | undefined;
+  for (const { at, message } of all) {
+    const location = problems.locate(at);
+    if (last === undefined || location.line > last.line || (location.line === last.line && location.col > last.col)) last = location;
+    if (lines.has(location.line) || lines.size === MAX_YAML_ERRORS) {
+      more += 1;
+      continue;
+    }
+    lines.add(location.line);
+    problems.add(location, message);
+  }
+  // Placed at the last of them, so it is listed after the ones shown.
+  if (more > 0 && last !== undefined) {
+    const count = more === 1 ? '1 more YAML error' : `${more} more YAML errors`;
+    problems.add(last, `${count} not shown: they often follow from the ones above, so fix those first`);
+  }
+}
+
+const MAX_MESSAGE = 200;
+
+function clipped(message: string): string {
+  if (message.length <= MAX_MESSAGE) return message;
+  // Not between the two halves of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(message.charAt(MAX_MESSAGE - 1)) ? MAX_MESSAGE - 1 : MAX_MESSAGE;
+  return `${message.slice(0, end)}…`;
 }
 
 /** Offset of the first collection nested deeper than `max`, walked without recursion. */

@@ -12,6 +12,32 @@ describe('YAML', () => {
     ]);
   });
 
+  it('reports the first YAML error of a line, not the follow-on errors after it on that line', () => {
+    const long = 'y'.repeat(500);
+    // One error at `]`, one for the scalar after it.
+    expect(problemsOf(yaml('version: 1', 'subscriptions: []', `] ${long}`))).toEqual([
+      '3:1: YAML syntax error: Unexpected flow-seq-end token in YAML stream: "]"',
+      '3:3: 1 more YAML error not shown: they often follow from the ones above, so fix those first',
+    ]);
+  });
+
+  it('reports at most 10 YAML errors, then how many more there are', () => {
+    const lines = Array.from({ length: 15 }, (_, i) => `k${i}: a: b`);
+    const problems = problemsOf(yaml('version: 1', 'subscriptions: []', ...lines));
+    expect(problems).toHaveLength(11);
+    expect(problems.slice(0, 10).every((p) => p.includes('YAML syntax error: Nested mappings are not allowed'))).toBe(true);
+    expect(problems[9]).toMatch(/^12:5: /);
+    expect(problems[10]).toBe('17:6: 5 more YAML errors not shown: they often follow from the ones above, so fix those first');
+  });
+
+  it('cuts a YAML error quoting a long token', () => {
+    const long = 'y'.repeat(5000);
+    const problems = problemsOf(yaml('version: 1', 'subscriptions: []', ']', long));
+    expect(problems[0]).toBe('3:1: YAML syntax error: Unexpected flow-seq-end token in YAML stream: "]"');
+    expect(problems[1]).toMatch(/^4:1: YAML syntax error: Unexpected scalar token in YAML stream: "y+…$/);
+    expect(problems[1]?.length).toBeLessThan(250);
+  });
+
   it('rejects a duplicate key at the second one, naming the first', () => {
     expect(
       problemsOf(
