@@ -4,6 +4,12 @@ import type { Environment } from '../manifest/types.js';
 export interface OutputStream {
   write(text: string): boolean;
   isTTY?: boolean;
+  /**
+   * From now on, never block the process on a write (a full pipe's reader may be slow): what the
+   * reader cannot take yet is queued. Asked before holding the state's lock, while signals must
+   * be handled at once.
+   */
+  neverBlock?(): void;
 }
 
 export interface InputStream extends NodeJS.ReadableStream {

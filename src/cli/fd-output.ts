@@ -5,12 +5,15 @@ import type { OutputStream } from './context.js';
  * The CLI's stdout and stderr: text written straight to the file descriptor, synchronously.
  *
  * Why not process.stdout: creating it loads Node's stream, socket and TTY modules (~4 ms on a
- * pipe, more than `biot-subs validate` spends on its own work), and on Linux it writes a pipe,
- * a file or a terminal synchronously anyway. Written here, a text is out before write() returns,
- * so nothing is lost when Node exits, and the order of writes is kept.
+ * pipe, more than `biot-subs validate` spends on its own work). Written here, a text is out
+ * before write() returns, so nothing is lost when Node exits, and the order of writes is kept.
+ * The cost: a write to a full pipe waits for its reader, and the process with it.
  *
- * - A descriptor that would block (one its reader opened non-blocking, and full) is handed to
- *   the process stream from then on, which waits for it; so is any error but a closed reader.
+ * - neverBlock() hands the descriptor to the process stream, which queues what a full pipe
+ *   cannot take: asked before the state's lock is held, so a slow reader never delays an
+ *   interrupt (see withLockedState).
+ * - A descriptor that would block (a non-blocking one, full) is handed to the process stream
+ *   from then on too; so is any error but a closed reader.
  * - A reader that went away (`biot-subs plan | head`) must not crash the run with a stack trace,
  *   least of all mid-apply: output is dropped from then on, and the apply finishes and records.
  * - `isTTY` is asked of the process stream, only when a command needs it (colours, live
@@ -31,13 +34,22 @@ export class FdOutput implements OutputStream {
     return this.processStream().isTTY === true;
   }
 
+  neverBlock(): void {
+    this.handedOver = true;
+  }
+
   write(text: string): boolean {
     if (this.handedOver) return this.processStream().write(text);
     if (this.closed) return true;
     const bytes = Buffer.from(text, 'utf8');
     let written = 0;
     try {
-      while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+      while (written < bytes.length) {
+        const count = writeSync(this.fd, bytes, written);
+        // Not expected of a write of at least one byte, but it must not loop for ever.
+        if (count <= 0) throw new Error('nothing written');
+        written += count;
+      }
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EPIPE') {

@@ -6,7 +6,9 @@ import type { CliContext } from './context.js';
 
 /**
  * Runs `work` holding the state's lock, on the state with any leftover journal recovered and
- * written first: every command that changes the state starts from what really happened.
+ * written first: every command that changes the state starts from what really happened. While
+ * the lock is held, output never blocks the process: a slow reader of a pipe must not keep an
+ * interrupt from being handled, or the lock from being released.
  */
 export async function withLockedState<T>(
   statePath: string,
@@ -14,6 +16,8 @@ export async function withLockedState<T>(
   ctx: CliContext,
   work: (state: State | null) => Promise<T>,
 ): Promise<T> {
+  ctx.stdout.neverBlock?.();
+  ctx.stderr.neverBlock?.();
   const lock = await acquireLock(statePath, command);
   if (lock.warning) ctx.stderr.write(`biot-subs: warning: ${lock.warning}\n`);
   try {

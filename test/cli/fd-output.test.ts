@@ -69,6 +69,19 @@ describe('FdOutput', () => {
     closeSync(writer);
   });
 
+  it('after neverBlock(), writes through the process stream, which queues what a reader cannot take yet', async () => {
+    const file = join(await testdir(), 'out.txt');
+    const fd = openSync(file, 'w');
+    const streamed: string[] = [];
+    const output = new FdOutput(fd, () => ({ write: (chunk) => streamed.push(String(chunk)) > 0 }));
+    output.write('direct\n');
+    output.neverBlock();
+    output.write('queued\n');
+    expect(readFileSync(file, 'utf8')).toBe('direct\n');
+    expect(streamed).toEqual(['queued\n']);
+    closeSync(fd);
+  });
+
   it('asks the process stream whether it is a terminal only when asked, once created', () => {
     let created = 0;
     const output = new FdOutput(1, () => {

@@ -26,7 +26,13 @@ export async function runDemo(argv: readonly string[], ctx: CliContext): Promise
   const folder = await mkdtemp(join(tmpdir(), 'biot-subs-demo-'));
   const state = join(folder, 'demo.state.json');
   const demoCtx: CliContext = {
-    ...ctx,
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    // Not read here: the process creates stdin only when a command asks for it.
+    get stdin() {
+      return ctx.stdin;
+    },
+    onInterrupt: (handler) => ctx.onInterrupt(handler),
     env: {
       ...withoutBiotCredentials(ctx.env),
       BIOT_BASE_URL: emulator.url,
