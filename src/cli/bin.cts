@@ -15,10 +15,10 @@
  *   can write to; it is keyed by the bundle's sha256 and file time (V8 itself checks little more
  *   than the source's length), Node's version and the architecture, and V8 refuses one built
  *   with other flags. A refused or unreadable cache is rewritten; any failure to write one is
- *   ignored. Writing one removes the caches it replaces and any unwritten for 30 days.
+ *   ignored. Writing one removes the caches it replaces and any unused for 30 days.
  * - One cache per command: a cache holds the functions its first run compiled, so one written by
- *   `biot-subs --version` would leave `validate` compiling yaml at every start. A help run uses
- *   its command's cache but does not write it, for the same reason.
+ *   `biot-subs --version` would leave `validate` compiling yaml at every start. For the same
+ *   reason a help run, or a run that fails, uses its command's cache but does not write it.
  */
 import fs = require('node:fs');
 import os = require('node:os');
@@ -49,20 +49,28 @@ function cacheFolder(): string | null {
   }
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Caches unused for this long (other versions, commands no longer run) are removed. */
+const STALE_MS = 30 * DAY_MS;
+
+/** A cache in use has its file time renewed once a day, so pruning never takes it. */
 function readCache(file: string): Buffer | undefined {
+  let descriptor: number | undefined;
   try {
-    return fs.readFileSync(file);
+    descriptor = fs.openSync(file, 'r');
+    const data = fs.readFileSync(descriptor);
+    if (Date.now() - fs.fstatSync(descriptor).mtimeMs > DAY_MS) fs.futimesSync(descriptor, new Date(), new Date());
+    return data;
   } catch {
     return undefined;
+  } finally {
+    if (descriptor !== undefined) fs.closeSync(descriptor);
   }
 }
 
-/** Caches of other bundles (other versions) unwritten for this long are removed. */
-const STALE_MS = 30 * 24 * 60 * 60 * 1000;
-
 /**
  * Written whole or not at all (temporary file, then rename), so a concurrent run never reads
- * half. Then stale caches go: those `replaced` names, and any unwritten for 30 days.
+ * half. Then stale caches go: those `replaced` names, and any unused for 30 days.
  */
 function writeCache(folder: string, name: string, replaced: (other: string) => boolean, script: vm.Script): void {
   const file = path.join(folder, name);
@@ -96,8 +104,9 @@ const folder = id === undefined ? null : cacheFolder();
 // and V8 would take the old cache for a source of the same length.
 const runtime = `${process.version}-${process.arch}`;
 const [command = '', ...rest] = process.argv.slice(2);
-const cacheKind = COMMANDS.has(command) ? command : 'other';
-const helpRun = command === 'help' || [command, ...rest].some((arg) => arg === '-h' || arg === '--help');
+// `_other`: no command is named with an underscore.
+const cacheKind = COMMANDS.has(command) ? command : '_other';
+const helpRun = command === 'help' || [command, ...rest].some((arg) => arg === '--help' || /^-[A-Za-z]*h[A-Za-z]*$/.test(arg));
 const cacheName = `${id}-${bundleTime}-${runtime}-${cacheKind}.v8`;
 // This bundle's caches for another file time are replaced; its other commands' caches are not.
 const replaced = (other: string): boolean =>
@@ -107,7 +116,12 @@ const cachedData = folder === null ? undefined : readCache(path.join(folder, cac
 const script = new vm.Script(nodeModule.wrap(source), { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
 if (folder !== null && !helpRun && (cachedData === undefined || script.cachedDataRejected === true)) {
   // Once the command is done: the cache then holds the functions it compiled along the way.
-  process.once('beforeExit', () => writeCache(folder, cacheName, replaced, script));
+  // Only a run that did its work (exit 0, or 2 for a plan with changes): one stopped by a usage
+  // error or a missing file compiled little of it.
+  process.once('beforeExit', () => {
+    const code = Number(process.exitCode ?? 0);
+    if (code === 0 || code === 2) writeCache(folder, cacheName, replaced, script);
+  });
 }
 const bundle = { exports: {} };
 const run = script.runInThisContext() as ModuleWrapper;

@@ -61,14 +61,14 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     };
     const { version: packageVersion } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(version()).toBe(packageVersion);
-    expect(cacheFiles(dir)).toEqual([cacheName(bundle, 'other')]);
+    expect(cacheFiles(dir)).toEqual([cacheName(bundle, '_other')]);
     const first = cacheFiles(dir)[0];
     // Same length, so V8's own check of the source cannot tell.
     const edited = readFileSync(bundle, 'utf8').replace(`"${packageVersion}"`, `"${packageVersion.replace(/\d/g, '9')}"`);
     writeFileSync(bundle, edited);
     utimesSync(bundle, new Date(), new Date(Date.now() + 5_000));
     expect(version()).toBe(packageVersion.replace(/\d/g, '9'));
-    expect(cacheFiles(dir)).toEqual([cacheName(bundle, 'other')]);
+    expect(cacheFiles(dir)).toEqual([cacheName(bundle, '_other')]);
     expect(cacheFiles(dir)).not.toContain(first);
   });
 
@@ -78,12 +78,43 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     expect((await runCli(['--version'], { cwd: dir, env })).code).toBe(0);
     expect((await runCli(['validate', '--help'], { cwd: dir, env })).code).toBe(0);
     expect((await runCli(['help'], { cwd: dir, env })).code).toBe(0);
-    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE, 'other')]);
+    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE, '_other')]);
     await validate(dir);
-    expect(cacheFiles(dir).sort()).toEqual([cacheName(BUNDLE, 'other'), cacheName(BUNDLE, 'validate')].sort());
+    expect(cacheFiles(dir).sort()).toEqual([cacheName(BUNDLE, '_other'), cacheName(BUNDLE, 'validate')].sort());
     const sizes = Object.fromEntries(cacheFiles(dir).map((name) => [name.replace(/.*-/, ''), statSync(join(dir, 'cache', folderName, name)).size]));
     // validate's holds yaml and the manifest checks, compiled; --version's hardly more than the start.
-    expect(sizes['validate.v8']).toBeGreaterThan((sizes['other.v8'] ?? 0) * 1.5);
+    expect(sizes['validate.v8']).toBeGreaterThan((sizes['_other.v8'] ?? 0) * 1.5);
+  });
+
+  it('is not written by a failed run or a help run written with grouped flags', async () => {
+    const dir = await testdir({ 'm.yaml': MANIFEST });
+    const env = { NODE_COMPILE_CACHE: join(dir, 'cache') };
+    const missing = await runCli(['validate', '-f', 'missing.yaml'], { cwd: dir, env });
+    expect(missing.code).toBe(1);
+    expect((await runCli(['validate', '-hf', 'm.yaml'], { cwd: dir, env })).code).toBe(0);
+    expect(cacheFiles(dir)).toEqual([]);
+    await validate(dir);
+    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE)]);
+  });
+
+  it('renews the file time of a cache in use once a day; writing one removes those unused for 30 days', async () => {
+    const dir = await testdir({ 'm.yaml': MANIFEST });
+    await validate(dir);
+    const folder = join(dir, 'cache', folderName);
+    const daysAgo = (days: number): Date => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    const inUse = join(folder, cacheName(BUNDLE));
+    utimesSync(inUse, daysAgo(2), daysAgo(2));
+    await validate(dir);
+    expect(Date.now() - statSync(inUse).mtimeMs).toBeLessThan(60_000);
+
+    const unused = `${'0'.repeat(64)}-1-${process.version}-${process.arch}-plan.v8`;
+    const recent = `${'1'.repeat(64)}-1-${process.version}-${process.arch}-plan.v8`;
+    writeFileSync(join(folder, unused), 'x');
+    writeFileSync(join(folder, recent), 'x');
+    utimesSync(join(folder, unused), daysAgo(31), daysAgo(31));
+    utimesSync(join(folder, recent), daysAgo(20), daysAgo(20));
+    expect((await runCli(['--version'], { cwd: dir, env: { NODE_COMPILE_CACHE: join(dir, 'cache') } })).code).toBe(0);
+    expect(cacheFiles(dir).sort()).toEqual([cacheName(BUNDLE), cacheName(BUNDLE, '_other'), recent].sort());
   });
 
   it("names its caches after the commands of the CLI's usage", () => {
