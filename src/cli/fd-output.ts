@@ -13,7 +13,9 @@ import type { OutputStream } from './context.js';
  *   cannot take: asked before the state's lock is held, so a slow reader never delays an
  *   interrupt (see withLockedState).
  * - A descriptor that would block (a non-blocking one, full) is handed to the process stream
- *   from then on too; so is any error but a closed reader.
+ *   from then on too.
+ * - Any other failure (a full disk, an I/O error) is reported once through `onFailure`, and
+ *   output is dropped from then on: an apply still finishes and records.
  * - A reader that went away (`biot-subs plan | head`) must not crash the run with a stack trace,
  *   least of all mid-apply: output is dropped from then on, and the apply finishes and records.
  * - `isTTY` is asked of the process stream, only when a command needs it (colours, live
@@ -28,6 +30,8 @@ export class FdOutput implements OutputStream {
     private readonly fd: number,
     /** The same descriptor's process stream, created on first use. */
     private readonly stream: () => ByteStream,
+    /** A write failed for another reason than a reader gone (a full disk): output is dropped. */
+    private readonly onFailure: (code: string) => void = () => {},
   ) {}
 
   get isTTY(): boolean {
@@ -52,13 +56,15 @@ export class FdOutput implements OutputStream {
       }
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
-        this.closed = true;
-        return true;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        this.handedOver = true;
+        // Bytes, not text: a write may have stopped inside a character.
+        return this.processStream().write(bytes.subarray(written));
       }
-      this.handedOver = true;
-      // Bytes, not text: a write may have stopped inside a character.
-      return this.processStream().write(bytes.subarray(written));
+      this.closed = true;
+      if (code !== 'EPIPE') this.onFailure(code ?? String(error));
+      return true;
     }
   }
 
@@ -78,13 +84,16 @@ const guarded = new WeakSet<NodeJS.WriteStream>();
 
 /**
  * process.stdout or process.stderr, made to drop output rather than crash once its reader has
- * gone away (as FdOutput does).
+ * gone away (as FdOutput does), and to report other write errors to `onFailure` (the first
+ * caller's), else throw them.
  */
-export function processStream(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+export function processStream(stream: NodeJS.WriteStream, onFailure?: (code: string) => void): NodeJS.WriteStream {
   if (!guarded.has(stream)) {
     guarded.add(stream);
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+      if (!onFailure) throw error;
+      onFailure(error.code ?? error.message);
     });
   }
   return stream;

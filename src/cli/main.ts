@@ -5,16 +5,29 @@ import { runCli } from './run-cli.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+// Output that cannot be written (`> /dev/full`, a disk full) is one error and exit code 1 once
+// the command is done, not a crash: an apply must still finish and record.
+let outputFailed = false;
+const failed = (name: string) => (code: string): void => {
+  if (!outputFailed) {
+    outputFailed = true;
+    ctx.stderr.write(`biot-subs: error: cannot write to ${name} (${code}); its output is incomplete\n`);
+  }
+  process.exitCode = 1;
+};
+
 // Windows: its console takes text through the process streams (the descriptor would get bytes
 // in the console's code page).
-const output = (fd: 1 | 2, stream: () => NodeJS.WriteStream): OutputStream =>
-  process.platform === 'win32' ? processStream(stream()) : new FdOutput(fd, () => processStream(stream()));
+const output = (fd: 1 | 2, name: string, stream: () => NodeJS.WriteStream): OutputStream =>
+  process.platform === 'win32'
+    ? processStream(stream(), failed(name))
+    : new FdOutput(fd, () => processStream(stream(), failed(name)), failed(name));
 
 // Process streams are created on first use only: creating stdin costs ~3 ms, stdout on a pipe
 // ~4 ms, which is much of what `validate` costs in all.
 const ctx: CliContext = {
-  stdout: output(1, () => process.stdout),
-  stderr: output(2, () => process.stderr),
+  stdout: output(1, 'stdout', () => process.stdout),
+  stderr: output(2, 'stderr', () => process.stderr),
   get stdin() {
     return process.stdin;
   },
@@ -31,5 +44,5 @@ const ctx: CliContext = {
 // No top-level await: the bin runs this bundled as CommonJS (src/cli/bin.cts). runCli turns
 // every error into a message and an exit code; it does not reject.
 void runCli(process.argv.slice(2), ctx).then((code) => {
-  process.exitCode = code;
+  process.exitCode = outputFailed ? 1 : code;
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +67,16 @@ describe('FdOutput', () => {
     expect(output.write('nobody reads this\n')).toBe(true);
     expect(output.write('nor this\n')).toBe(true);
     closeSync(writer);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('reports a write that fails (a full disk) once, then drops output', () => {
+    const fd = openSync('/dev/full', 'w');
+    const failures: string[] = [];
+    const output = new FdOutput(fd, noStream, (code) => failures.push(code));
+    expect(output.write('lost\n')).toBe(true);
+    expect(output.write('lost too\n')).toBe(true);
+    expect(failures).toEqual(['ENOSPC']);
+    closeSync(fd);
   });
 
   it('after neverBlock(), writes through the process stream, which queues what a reader cannot take yet', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,5 +34,33 @@ describe('a reader that goes away', () => {
     expect((await readState(join(dir, 'subscriptions.state.json')))?.subscriptions).toHaveLength(40);
     expect(existsSync(join(dir, 'subscriptions.state.json.journal'))).toBe(false);
     expect(existsSync(join(dir, 'subscriptions.state.json.lock'))).toBe(false);
+  });
+});
+
+describe.skipIf(!existsSync('/dev/full'))('output that cannot be written (a full disk)', () => {
+  it('is one error and exit 1 once the apply has finished and recorded, not a crash', async () => {
+    const emu = await emulator();
+    const dir = await testdir();
+    const entries = Array.from(
+      { length: 10 },
+      (_, i) => `  - entityTypeName: device\n    actionName: _create\n    endpoint: https://hooks.example.com/d/${i}\n`,
+    ).join('');
+    await writeFile(join(dir, 'subscriptions.yaml'), `version: 1\nsubscriptions:\n${entries}`);
+    const full = openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, [CLI, 'reconcile', '--auto-approve'], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'], ...emulatorEnv(emu.url) },
+      stdio: ['ignore', full, 'pipe'],
+    });
+    closeSync(full);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toContain('biot-subs: error: cannot write to stdout (ENOSPC); its output is incomplete');
+    expect(stderr.match(/cannot write/g)).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(code).toBe(1);
+    expect(emu.subscriptions()).toHaveLength(10);
+    expect((await readState(join(dir, 'subscriptions.state.json')))?.subscriptions).toHaveLength(10);
   });
 });
