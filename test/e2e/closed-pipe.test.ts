@@ -53,8 +53,10 @@ describe.skipIf(!existsSync('/dev/full'))('output that cannot be written (a full
       stdio: ['ignore', full, 'pipe'],
     });
     closeSync(full);
+    const errors = child.stderr;
+    if (errors === null) throw new Error('stderr is not a pipe');
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    errors.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toContain('biot-subs: error: cannot write to stdout (ENOSPC); its output is incomplete');
     expect(stderr.match(/cannot write/g)).toHaveLength(1);
