@@ -7,17 +7,13 @@ import { readState } from '../../src/state/state-file.js';
 import { emulatorEnv } from '../support/biot-env.js';
 import { CLI } from '../support/run-cli.js';
 import { testdir } from '../support/testdir.js';
-import { emulator } from './helpers.js';
+import { deviceManifest, emulator } from './helpers.js';
 
 describe('a reader that goes away', () => {
   it('does not stop an apply: it finishes, records and leaves no journal or lock', async () => {
     const emu = await emulator({ latencyMs: 15 });
     const dir = await testdir();
-    const entries = Array.from(
-      { length: 40 },
-      (_, i) => `  - entityTypeName: device\n    actionName: _create\n    endpoint: https://hooks.example.com/d/${i}\n`,
-    ).join('');
-    await writeFile(join(dir, 'subscriptions.yaml'), `version: 1\nsubscriptions:\n${entries}`);
+    await writeFile(join(dir, 'subscriptions.yaml'), deviceManifest(40));
     const child = spawn(process.execPath, [CLI, 'reconcile', '--auto-approve'], {
       cwd: dir,
       env: { PATH: process.env['PATH'], ...emulatorEnv(emu.url) },
@@ -41,11 +37,7 @@ describe.skipIf(!existsSync('/dev/full'))('output that cannot be written (a full
   it('is one error and exit 1 once the apply has finished and recorded, not a crash', async () => {
     const emu = await emulator();
     const dir = await testdir();
-    const entries = Array.from(
-      { length: 10 },
-      (_, i) => `  - entityTypeName: device\n    actionName: _create\n    endpoint: https://hooks.example.com/d/${i}\n`,
-    ).join('');
-    await writeFile(join(dir, 'subscriptions.yaml'), `version: 1\nsubscriptions:\n${entries}`);
+    await writeFile(join(dir, 'subscriptions.yaml'), deviceManifest(10));
     const full = openSync('/dev/full', 'w');
     const child = spawn(process.execPath, [CLI, 'reconcile', '--auto-approve'], {
       cwd: dir,

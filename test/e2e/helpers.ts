@@ -142,6 +142,11 @@ export function manifestYaml(entries: readonly Entry[], head = ''): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `count` entries of `device _create`, each to its own endpoint. */
+export function deviceManifest(count: number): string {
+  return manifestYaml(Array.from({ length: count }, (_, i) => ({ entity: 'device', actions: ['_create'], endpoint: `https://hooks.example.com/d/${i}` })));
+}
+
 /** The resolved triples a manifest of literal endpoints expands to, as keys. */
 export function expectedKeys(entries: readonly Entry[], resolve: (endpoint: string) => string = (e) => e): string[] {
   return entries.flatMap((e) => e.actions.map((a) => `${e.entity} ${a} ${resolve(e.endpoint)}`)).sort();

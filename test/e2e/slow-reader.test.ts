@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { emulatorEnv } from '../support/biot-env.js';
 import { CLI } from '../support/run-cli.js';
 import { testdir } from '../support/testdir.js';
-import { emulator } from './helpers.js';
+import { deviceManifest, emulator } from './helpers.js';
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -21,11 +21,7 @@ describe('a reader that does not read', () => {
   it('does not hold up an apply, its interrupt or the lock: output waits for the reader instead', async () => {
     const emu = await emulator({ latencyMs: 50 });
     const dir = await testdir();
-    const entries = Array.from(
-      { length: 3000 },
-      (_, i) => `  - entityTypeName: device\n    actionName: _create\n    endpoint: https://hooks.example.com/d/${i}\n`,
-    ).join('');
-    await writeFile(join(dir, 'subscriptions.yaml'), `version: 1\nsubscriptions:\n${entries}`);
+    await writeFile(join(dir, 'subscriptions.yaml'), deviceManifest(3000));
     // The JSON plan (~1 MB) is written under the lock, before the first call: far more than a
     // pipe and the unread stream hold.
     const child = spawn(process.execPath, [CLI, 'reconcile', '--auto-approve', '--format', 'json'], {
