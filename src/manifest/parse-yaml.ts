@@ -7,7 +7,6 @@
  */
 import { Composer, Parser } from 'yaml';
 import type { CST, Document } from 'yaml';
-import type { SourceLocation } from '../errors.js';
 import { MAX_NESTING_DEPTH, MAX_YAML_ERRORS } from './limits.js';
 import type { ProblemCollector } from './problems.js';
 
@@ -71,26 +70,26 @@ export function parseYaml(text: string, problems: ProblemCollector): Document.Pa
  */
 function reportYamlErrors(doc: Document.Parsed, problems: ProblemCollector): void {
   const all = [
-    ...doc.errors.map((error) => ({ at: error.pos[0], message: `YAML syntax error: ${clipped(error.message)}` })),
-    ...doc.warnings.map((warning) => ({ at: warning.pos[0], message: `YAML: ${clipped(warning.message)}` })),
+    ...doc.errors.map((error) => ({ at: error.pos[0], kind: 'YAML syntax error', message: error.message })),
+    ...doc.warnings.map((warning) => ({ at: warning.pos[0], kind: 'YAML', message: warning.message })),
   ];
   const lines = new Set<number>();
   let more = 0;
-  let last: SourceLocation | undefined;
-  for (const { at, message } of all) {
+  let lastAt = 0;
+  for (const { at, kind, message } of all) {
+    lastAt = Math.max(lastAt, at);
     const location = problems.locate(at);
-    if (last === undefined || location.line > last.line || (location.line === last.line && location.col > last.col)) last = location;
     if (lines.has(location.line) || lines.size === MAX_YAML_ERRORS) {
       more += 1;
       continue;
     }
     lines.add(location.line);
-    problems.add(location, message);
+    problems.add(location, `${kind}: ${clipped(message)}`);
   }
   // Placed at the last of them, so it is listed after the ones shown.
-  if (more > 0 && last !== undefined) {
+  if (more > 0) {
     const count = more === 1 ? '1 more YAML error' : `${more} more YAML errors`;
-    problems.add(last, `${count} not shown: they often follow from the ones above, so fix those first`);
+    problems.addAt(lastAt, `${count} not shown: they often follow from the ones above, so fix those first`);
   }
 }
 
