@@ -18,10 +18,12 @@ const failed = (name: string) => (code: string): void => {
 
 // Windows: its console takes text through the process streams (the descriptor would get bytes
 // in the console's code page).
-const output = (fd: 1 | 2, name: string, stream: () => NodeJS.WriteStream): OutputStream =>
-  process.platform === 'win32'
-    ? processStream(stream(), failed(name))
-    : new FdOutput(fd, () => processStream(stream(), failed(name)), failed(name));
+const output = (fd: 1 | 2, name: string, stream: () => NodeJS.WriteStream): OutputStream => {
+  const onFailure = failed(name);
+  return process.platform === 'win32'
+    ? processStream(stream(), onFailure)
+    : new FdOutput(fd, () => processStream(stream(), onFailure), onFailure);
+};
 
 // Process streams are created on first use only: creating stdin costs ~3 ms, stdout on a pipe
 // ~4 ms, which is much of what `validate` costs in all.
