@@ -137,10 +137,10 @@ describe('fault convergence: reconcile against a flaky BioT', () => {
     SOAK ? 1_200_000 : 90_000,
   );
 
-  it('converges with a user login whose 1 s tokens expire and are refreshed during the faults', async () => {
+  it('converges with a user login whose 0.5 s tokens expire and are refreshed during the faults', async () => {
     const seed = (BASE_SEED ^ 0x5eed) >>> 0;
     await withSeed('fault convergence with token refresh', seed, async () => {
-      await withEmulatorWorkspace({ failRate: FAIL_RATE, lostResponseRate: LOST_RATE, seed, latencyMs: 40, tokenTtlSeconds: 1 }, async (ws) => {
+      await withEmulatorWorkspace({ failRate: FAIL_RATE, lostResponseRate: LOST_RATE, seed, latencyMs: 40, tokenTtlSeconds: 0.5 }, async (ws) => {
         const { emulator } = ws;
         const entries = pickEntries(prng(seed), SIZE, `t${seed}`);
         const env = { BIOT_BASE_URL: emulator.url, BIOT_USERNAME: DEMO_USER.username, BIOT_PASSWORD: DEMO_USER.password, ...PLUGIN_VARS };
