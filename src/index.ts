@@ -24,4 +24,5 @@ export { maskEndpoint } from './render/mask-endpoint.js';
 export { CATALOG, actionsOf } from './catalog/catalog.js';
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator/emulator.js';
 export * from './errors.js';
-export { sha256Hex, subscriptionKey, type SubscriptionRef, type SubscriptionTriple } from './subscription.js';
+export { subscriptionKey, type SubscriptionRef, type SubscriptionTriple } from './subscription.js';
+export { sha256Hex } from './sha256.js';

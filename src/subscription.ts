@@ -1,5 +1,3 @@
-import * as crypto from 'node:crypto';
-
 /** The three fields BioT's subscribe and unsubscribe calls take. */
 export interface SubscriptionTriple {
   entityTypeName: string;
@@ -18,16 +16,6 @@ export interface SubscriptionRef {
   endpoint: string;
   /** Hex sha256 of the resolved endpoint URL. */
   endpointSha256: string;
-}
-
-// crypto.hash (Node >= 20.12) is one native call: about 4x cheaper than a Hash object for the
-// short strings hashed here, once per endpoint of manifests with thousands of them. The
-// namespace import keeps older Node 20 releases, which lack it, loading this module.
-const oneShot: ((algorithm: string, data: string, encoding: 'hex') => string) | undefined =
-  typeof crypto.hash === 'function' ? crypto.hash : undefined;
-
-export function sha256Hex(text: string): string {
-  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** Identity of a subscription: (entity, action, sha256 of the resolved endpoint). */

@@ -1,7 +1,8 @@
 import type { Environment, Manifest } from '../manifest/types.js';
 import { resolveTemplate } from '../manifest/variables.js';
 import type { Plan } from '../plan/types.js';
-import { sha256Hex, subscriptionKey } from '../subscription.js';
+import { subscriptionKey } from '../subscription.js';
+import { sha256Hex } from '../sha256.js';
 
 /**
  * The URL each operation sends, by subscription key: subscribes from the manifest, unsubscribes

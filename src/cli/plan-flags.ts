@@ -1,5 +1,5 @@
 import { choiceFlag, numberFlag, stringFlag, type OptionSpecs, type ParsedArgs } from './args.js';
-import { DEFAULT_MANIFEST } from './load-manifest-or-fail.js';
+import { DEFAULT_MANIFEST } from '../manifest/default-manifest.js';
 import type { PlanRequest } from './prepare-plan.js';
 import { PLAN_FORMATS, type PlanFormat } from './render-plan.js';
 

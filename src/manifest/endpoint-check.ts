@@ -3,7 +3,6 @@
  * where allowed, the host is allowed, and no password is written literally. Messages name the
  * template (redacted) and its variables, never what a variable resolved to: it may be a secret.
  */
-import { sha256Hex } from '../subscription.js';
 import { maskEndpoint } from '../render/mask-endpoint.js';
 import { literalHostText, withPasswordVariable, literalPasswordSpan } from './endpoint-template.js';
 import { hostMatches, isLoopbackHost } from './host-policy.js';
@@ -19,7 +18,7 @@ export interface EffectivePolicy {
 }
 
 export type EndpointCheck =
-  | { ok: true; resolved: string; sha256: string; variables: string[] }
+  | { ok: true; resolved: string; variables: string[] }
   | { ok: false; messages: string[]; variables: string[] };
 
 export function checkEndpoint(template: string, env: Environment, policy: EffectivePolicy): EndpointCheck {
@@ -53,7 +52,7 @@ export function checkEndpoint(template: string, env: Environment, policy: Effect
   if (urlProblem !== undefined) messages.push(`endpoint ${shown()}${after}: ${urlProblem}`);
 
   if (messages.length > 0) return { ok: false, messages, variables };
-  return { ok: true, resolved: value, sha256: sha256Hex(value), variables };
+  return { ok: true, resolved: value, variables };
 }
 
 /** What is wrong with the resolved URL, in words that do not repeat it. */

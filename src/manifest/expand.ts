@@ -2,8 +2,9 @@
  * The `subscriptions` list → (entity, action, endpoint) triples, read from the YAML nodes so
  * that each triple keeps the place of its action. Checks entity and action names against the
  * catalog and `extraActions`, each endpoint (once per distinct template), and duplicates.
- * Linear in the number of triples, with little allocated per triple: manifests may expand to
- * 100k of them.
+ * Linear in the number of triples, with nothing allocated per triple here: manifests may expand
+ * to 100k of them. Each triple goes to a sink, which builds subscriptions (parseManifest) or only
+ * counts them (`validate`, which so never hashes an endpoint).
  */
 import { isMap, isSeq } from 'yaml';
 import type { ParsedNode } from 'yaml';
@@ -18,7 +19,7 @@ import type { Named } from './entry-nodes.js';
 import type { ProblemCollector } from './problems.js';
 import type { SchemaVerdict } from './schema-check.js';
 import { code } from './text.js';
-import type { DesiredSubscription, Environment } from './types.js';
+import type { Environment } from './types.js';
 import type { YamlTree } from './yaml-tree.js';
 
 export interface ExpandContext {
@@ -65,11 +66,23 @@ interface GoodEndpoint {
   uses: UrlUses;
 }
 
-export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext): DesiredSubscription[] {
+/** A template that resolved to a good URL: one object per template, shared by its triples. */
+export type ResolvedEndpoint = Extract<EndpointCheck, { ok: true }>;
+
+/** Takes each triple without a problem, in manifest order. */
+export type TripleSink = (
+  entityTypeName: string,
+  actionName: string,
+  template: string,
+  endpoint: ResolvedEndpoint,
+  location: SourceLocation,
+) => void;
+
+export function expandTriples(root: ParsedNode | null, ctx: ExpandContext, sink: TripleSink): void {
   const { tree, problems, extraActions } = ctx;
   const top = tree.deref(root);
   const list = isMap(top) ? tree.deref(tree.pair(top, 'subscriptions')?.value) : null;
-  if (!isSeq(list)) return [];
+  if (!isSeq(list)) return;
 
   const entityNames = [...CATALOG.keys(), ...Object.keys(extraActions)];
   const entities = new Map<string, EntityActions | null>();
@@ -130,7 +143,6 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
   // Pass 2: the triples. Most entries have one action node and a URL of their own, so they
   // cannot hold a duplicate and skip the bookkeeping (it is most of the cost at 100k triples).
   const seen = new Map<string, Map<string, SourceLocation>>();
-  const out: DesiredSubscription[] = [];
   for (const { entity, template, known, endpoint, actions } of checked) {
     const { check } = endpoint;
     let seenHere: Map<string, SourceLocation> | undefined;
@@ -153,19 +165,10 @@ export function expandSubscriptions(root: ParsedNode | null, ctx: ExpandContext)
           }
           seenHere.set(key, location);
         }
-        out.push({
-          entityTypeName: entity,
-          actionName,
-          endpoint: template,
-          endpointSha256: check.sha256,
-          resolvedEndpoint: check.resolved,
-          variables: check.variables,
-          location,
-        });
+        sink(entity, actionName, template, check, location);
       }
     }
   }
-  return out;
 }
 
 /** The actions one written action stands for (`*`: all of the entity's); [] when unknown. */

@@ -1,68 +1,12 @@
-/**
- * Reads a manifest file and runs parseManifest on it. The size is checked on the open file
- * before anything is read, and never more than the limit (plus one byte) is read, so a huge or
- * growing file costs nothing. A file that cannot be read at all throws a BiotSubsError (it is
- * not a problem *in* the manifest); everything else is returned as problems.
- *
- * node:fs's callbacks rather than node:fs/promises: loading that module (and the stream and
- * readline modules it brings) is ~2 ms of `biot-subs validate`'s start.
- */
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import { promisify } from 'node:util';
-import { BiotSubsError } from '../errors.js';
-import { MAX_MANIFEST_BYTES } from './limits.js';
-import { parseManifest, tooLarge } from './parse-manifest.js';
+/** Reads a manifest file and runs parseManifest on it (readManifestFile says how it is read). */
+import { sha256Hex } from '../sha256.js';
+import { parseManifest } from './parse-manifest.js';
+import { readManifestFile } from './read-manifest-file.js';
 import type { Environment, ManifestResult } from './types.js';
 
 export async function loadManifest(path: string, env: Environment): Promise<ManifestResult> {
-  const at = { file: path, line: 1, col: 1 };
-  let bytes: Buffer;
-  try {
-    // Checked on the path first too: opening a FIFO or device for reading could block.
-    if (!(await stat(path)).isFile()) throw new BiotSubsError(`cannot read the manifest ${path}: not a regular file`);
-    const fd = await open(path, 'r');
-    try {
-      const stat = await fstat(fd);
-      if (!stat.isFile()) throw new BiotSubsError(`cannot read the manifest ${path}: not a regular file`);
-      if (stat.size > MAX_MANIFEST_BYTES) return { ok: false, problems: [{ location: at, message: tooLarge(stat.size) }] };
-      bytes = await readAtMost(fd, MAX_MANIFEST_BYTES + 1);
-    } finally {
-      await close(fd);
-    }
-  } catch (error) {
-    if (error instanceof BiotSubsError) throw error;
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
-    throw new BiotSubsError(`cannot read the manifest ${path}: ${reason}`, { cause: error });
-  }
-  if (bytes.length > MAX_MANIFEST_BYTES) {
-    // It grew between the size check and the read.
-    return { ok: false, problems: [{ location: at, message: tooLarge(bytes.length) }] };
-  }
-
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, problems: [{ location: at, message: 'the manifest is not valid UTF-8 text' }] };
-  }
+  const file = await readManifestFile(path);
+  if (!file.ok) return file;
   // The hash is of the bytes on disk (a byte order mark included), as a saved plan records it.
-  return parseManifest(text, path, env, createHash('sha256').update(bytes).digest('hex'));
-}
-
-const stat = promisify(fs.stat);
-const open = promisify(fs.open);
-const fstat = promisify(fs.fstat);
-const read = promisify(fs.read);
-const close = promisify(fs.close);
-
-async function readAtMost(fd: number, limit: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(limit);
-  let filled = 0;
-  while (filled < limit) {
-    const { bytesRead } = await read(fd, buffer, filled, limit - filled, filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
+  return parseManifest(file.text, path, env, sha256Hex(file.bytes));
 }

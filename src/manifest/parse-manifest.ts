@@ -1,58 +1,38 @@
 /**
- * The manifest pipeline without I/O: size, YAML, schema, sections, expansion and rules. Every
- * problem found is returned (sorted by place); nothing throws on any input.
+ * Manifest text → the subscriptions it asks for, each identified by the sha256 of its resolved
+ * endpoint (checkManifestText does the rest). No I/O; nothing throws on any input.
  */
-import { sha256Hex } from '../subscription.js';
-import { expandSubscriptions } from './expand.js';
-import { MAX_MANIFEST_BYTES } from './limits.js';
-import { parseYaml } from './parse-yaml.js';
-import { ProblemCollector } from './problems.js';
-import { checkSchema } from './schema-check.js';
-import { readExtraActions, readPolicy } from './sections.js';
-import { toData } from './to-data.js';
-import type { Environment, ManifestResult } from './types.js';
+import { sha256Hex } from '../sha256.js';
+import { checkManifestText } from './check-manifest-text.js';
+import type { ResolvedEndpoint } from './expand.js';
+import type { DesiredSubscription, Environment, ManifestResult } from './types.js';
 
 /**
  * `sha256`: the hash to record for the manifest, when the caller has it already (loadManifest
  * hashes the bytes on disk, byte order mark included); else the hash of `text`.
  */
 export function parseManifest(text: string, file: string, env: Environment, sha256?: string): ManifestResult {
-  const problems = new ProblemCollector(file);
-  const fail = (): ManifestResult => {
-    if (problems.count === 0) problems.addAt(0, 'the manifest could not be read'); // defensive
-    return { ok: false, problems: problems.sorted() };
-  };
-
-  const size = Buffer.byteLength(text, 'utf8');
-  if (size > MAX_MANIFEST_BYTES) {
-    problems.add({ file, line: 1, col: 1 }, tooLarge(size));
-    return fail();
-  }
-
-  const doc = parseYaml(text, problems);
-  if (!doc) return fail();
-  const converted = toData(doc, problems);
-  if (!converted) return fail();
-  const { data, tree } = converted;
-  const root = doc.contents;
-
-  const verdict = checkSchema(data, root, tree, problems);
-  if (!verdict.isMapping) return fail();
-  const { policy, effective } = readPolicy(data, root, tree, verdict, problems);
-  const extraActions = readExtraActions(data);
-  const subscriptions = expandSubscriptions(root, {
-    tree,
-    verdict,
-    extraActions,
-    policy: effective,
-    env,
-    problems,
+  const subscriptions: DesiredSubscription[] = [];
+  // Once per template: most triples share their entry's, so the last one is checked first.
+  const hashes = new Map<ResolvedEndpoint, string>();
+  let last: ResolvedEndpoint | undefined;
+  let lastHash = '';
+  const checked = checkManifestText(text, file, env, (entityTypeName, actionName, template, endpoint, location) => {
+    if (endpoint !== last) {
+      last = endpoint;
+      lastHash = hashes.get(endpoint) ?? sha256Hex(endpoint.resolved);
+      hashes.set(endpoint, lastHash);
+    }
+    subscriptions.push({
+      entityTypeName,
+      actionName,
+      endpoint: template,
+      endpointSha256: lastHash,
+      resolvedEndpoint: endpoint.resolved,
+      variables: endpoint.variables,
+      location,
+    });
   });
-
-  if (problems.count > 0) return fail();
-  return { ok: true, manifest: { file, sha256: sha256 ?? sha256Hex(text), policy, extraActions, subscriptions } };
-}
-
-export function tooLarge(size: number): string {
-  return `the manifest is ${size} bytes; the limit is ${MAX_MANIFEST_BYTES} bytes (1 MiB)`;
+  if (!checked.ok) return checked;
+  return { ok: true, manifest: { file, sha256: sha256 ?? sha256Hex(text), ...checked.sections, subscriptions } };
 }

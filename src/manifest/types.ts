@@ -28,8 +28,15 @@ export interface Manifest {
   subscriptions: DesiredSubscription[];
 }
 
-export type ManifestResult =
-  | { ok: true; manifest: Manifest }
-  | { ok: false; problems: ManifestProblem[] };
+/** Why a manifest cannot be used: every problem found, sorted by place. */
+export interface ManifestProblems {
+  ok: false;
+  problems: ManifestProblem[];
+}
+
+export type ManifestResult = { ok: true; manifest: Manifest } | ManifestProblems;
+
+/** A manifest checked without being identified (`biot-subs validate`). */
+export type ManifestCheck = { ok: true; subscriptionCount: number } | ManifestProblems;
 
 export type Environment = Readonly<Record<string, string | undefined>>;

@@ -1,7 +1,8 @@
 import type { DesiredSubscription, Environment } from '../manifest/types.js';
 import { resolveTemplate } from '../manifest/variables.js';
 import type { State, StateEntry } from '../state/types.js';
-import { sha256Hex, subscriptionKey, type SubscriptionRef } from '../subscription.js';
+import { subscriptionKey, type SubscriptionRef } from '../subscription.js';
+import { sha256Hex } from '../sha256.js';
 import { checkMassDelete } from './mass-delete.js';
 import { refOrder, sortByRef } from './sort-refs.js';
 import type { Operation, Plan } from './types.js';

@@ -8,7 +8,8 @@ import type { Operation, Plan } from '../plan/types.js';
 import type { SubscriptionRef } from '../subscription.js';
 import { escapeMarkdownText, markdownCode } from './markdown-escape.js';
 import { maskEndpoint } from './mask-endpoint.js';
-import { blockedNote, DEFAULT_MANIFEST_NAME, planSummaryLine, reasonTag, refusalLines, reresolvedTemplates } from './plan-words.js';
+import { DEFAULT_MANIFEST } from '../manifest/default-manifest.js';
+import { blockedNote, planSummaryLine, reasonTag, refusalLines, reresolvedTemplates } from './plan-words.js';
 
 export const PLAN_COMMENT_MARKER = '<!-- biot-subs-plan -->';
 export const DEFAULT_MAX_CHARS = 60_000;
@@ -31,7 +32,7 @@ export function renderPlanMarkdown(plan: Plan, opts: PlanMarkdownOptions = {}): 
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   if (!(maxChars >= MIN_MAX_CHARS)) throw new RangeError(`maxChars must be at least ${MIN_MAX_CHARS}`);
   // Only the manifest name in the summary is the user's; the rest is ours and safe as it is.
-  const summary = planSummaryLine(plan, escapeMarkdownText(opts.manifest ?? DEFAULT_MANIFEST_NAME));
+  const summary = planSummaryLine(plan, escapeMarkdownText(opts.manifest ?? DEFAULT_MANIFEST));
   const head = renderHead(plan, opts.title ?? 'biot-subs plan', summary);
 
   const changes: Operation[] = [...plan.subscribes, ...plan.unsubscribes];

@@ -2,7 +2,8 @@
 import type { Operation, Plan } from '../plan/types.js';
 import { styler } from './color.js';
 import { maskEndpoint } from './mask-endpoint.js';
-import { blockedNote, DEFAULT_MANIFEST_NAME, planSummaryLine, reasonTag, refusalLines, reresolvedTemplates } from './plan-words.js';
+import { DEFAULT_MANIFEST } from '../manifest/default-manifest.js';
+import { blockedNote, planSummaryLine, reasonTag, refusalLines, reresolvedTemplates } from './plan-words.js';
 import { printable } from './printable.js';
 
 // The CLI asks the colour question where it renders plans.
@@ -52,7 +53,7 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
     lines.push('');
   }
 
-  lines.push(style('bold', planSummaryLine(plan, printable(opts.manifest ?? DEFAULT_MANIFEST_NAME))));
+  lines.push(style('bold', planSummaryLine(plan, printable(opts.manifest ?? DEFAULT_MANIFEST))));
   return lines.join('\n') + '\n';
 }
 

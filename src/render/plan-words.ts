@@ -4,11 +4,10 @@
  */
 import { planHasChanges } from '../plan/plan-changes.js';
 import type { MassDeleteRefusal, Operation, Plan } from '../plan/types.js';
-
-export const DEFAULT_MANIFEST_NAME = 'subscriptions.yaml';
+import { DEFAULT_MANIFEST } from '../manifest/default-manifest.js';
 
 /** "Plan: 3 to subscribe, 1 to unsubscribe, 40 unchanged." or the no-changes sentence. */
-export function planSummaryLine(plan: Plan, manifestName: string = DEFAULT_MANIFEST_NAME): string {
+export function planSummaryLine(plan: Plan, manifestName: string = DEFAULT_MANIFEST): string {
   if (!planHasChanges(plan)) {
     const n = plan.unchanged.length;
     // The state is what biot-subs applied; BioT itself cannot be listed, so claim only that.

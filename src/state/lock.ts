@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { link, open, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { sha256Hex } from '../sha256.js';
 import { LockHeldError, StateError } from '../errors.js';
 import type { LockHolder } from '../errors.js';
 import { errorCode, removeOrphanTemps, tempPathFor, writeFully } from './fs-durable.js';
@@ -169,7 +169,7 @@ function isStale(holder: LockHolder | null): holder is LockHolder {
  * this call removed it. Exported for tests only.
  */
 export async function removeStale(file: string, raw: string): Promise<boolean> {
-  const marker = join(dirname(file), `.${basename(file)}.stale-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`);
+  const marker = join(dirname(file), `.${basename(file)}.stale-${sha256Hex(raw).slice(0, 16)}`);
   try {
     await link(file, marker);
   } catch (error) {

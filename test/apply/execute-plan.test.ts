@@ -8,7 +8,8 @@ import { planChanges } from '../../src/plan/plan-changes.js';
 import type { DesiredSubscription } from '../../src/manifest/types.js';
 import { readState } from '../../src/state/state-file.js';
 import type { State } from '../../src/state/types.js';
-import { sha256Hex, subscriptionKey, type SubscriptionTriple } from '../../src/subscription.js';
+import { subscriptionKey, type SubscriptionTriple } from '../../src/subscription.js';
+import { sha256Hex } from '../../src/sha256.js';
 import { testdir } from '../support/testdir.js';
 
 function want(entity: string, action: string, url: string): DesiredSubscription {

@@ -7,7 +7,8 @@ import { IntentLookahead } from '../../src/apply/intent-lookahead.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
 import type { Operation } from '../../src/plan/types.js';
 import type { DesiredSubscription } from '../../src/manifest/types.js';
-import { sha256Hex, subscriptionKey } from '../../src/subscription.js';
+import { subscriptionKey } from '../../src/subscription.js';
+import { sha256Hex } from '../../src/sha256.js';
 import { testdir } from '../support/testdir.js';
 
 const ref = (n: number) => ({ entityTypeName: 'device', actionName: '_create', endpoint: `https://h.example.com/${n}`, endpointSha256: sha256Hex(`${n}`) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
-import { sha256Hex } from '../../src/subscription.js';
+import { sha256Hex } from '../../src/sha256.js';
 import { FILE, manifestOf, problemsOf, withEndpoint, yaml } from './helpers.js';
 
 const HOSTS = ['policy:', '  allowedHosts: ["hooks.example.com", "*.azurewebsites.net"]'];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BiotSubsError } from '../../src/errors.js';
+import { checkManifestFile } from '../../src/manifest/check-manifest.js';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import { withEndpoint } from './helpers.js';
 
@@ -28,10 +29,23 @@ describe('loadManifest', () => {
     expect(result.manifest.subscriptions).toHaveLength(1);
   });
 
+  it("counts, for validate, the subscriptions loadManifest loads", async () => {
+    const file = join(dir, 'two.yaml');
+    await writeFile(file, withEndpoint('https://h.example/x').replace('actionName: _create', 'actionNames: [_create, _delete]'));
+    expect(await checkManifestFile(file, {})).toEqual({ ok: true, subscriptionCount: 2 });
+    const loaded = await loadManifest(file, {});
+    expect(loaded.ok && loaded.manifest.subscriptions.length).toBe(2);
+  });
+});
+
+describe.each([
+  { name: 'loadManifest', read: loadManifest },
+  { name: "checkManifestFile (validate's)", read: checkManifestFile },
+])('$name', ({ read }) => {
   it('returns problems with the path as given', async () => {
     const file = join(dir, 'bad.yaml');
     await writeFile(file, withEndpoint('http://h.example/x'));
-    const result = await loadManifest(file, {});
+    const result = await read(file, {});
     expect(result).toMatchObject({ ok: false, problems: [{ location: { file, line: 5, col: 15 } }] });
   });
 
@@ -42,7 +56,7 @@ describe('loadManifest', () => {
     await handle.truncate(4 * 1024 ** 3);
     await handle.close();
     const started = performance.now();
-    const result = await loadManifest(file, {});
+    const result = await read(file, {});
     expect(performance.now() - started).toBeLessThan(1000);
     expect(result).toEqual({
       ok: false,
@@ -54,21 +68,21 @@ describe('loadManifest', () => {
     const file = join(dir, 'limit.yaml');
     const text = withEndpoint('https://h.example/x');
     await writeFile(file, text + '#'.repeat(1024 * 1024 - Buffer.byteLength(text)));
-    expect((await loadManifest(file, {})).ok).toBe(true);
+    expect((await read(file, {})).ok).toBe(true);
   });
 
   it('rejects text that is not UTF-8', async () => {
     const file = join(dir, 'latin1.yaml');
     await writeFile(file, Buffer.from([0x76, 0x65, 0x72, 0xe9, 0x0a]));
-    expect(await loadManifest(file, {})).toEqual({
+    expect(await read(file, {})).toEqual({
       ok: false,
       problems: [{ location: { file, line: 1, col: 1 }, message: 'the manifest is not valid UTF-8 text' }],
     });
   });
 
   it('throws a BiotSubsError for a file it cannot read', async () => {
-    await expect(loadManifest(join(dir, 'missing.yaml'), {})).rejects.toThrow(BiotSubsError);
-    await expect(loadManifest(join(dir, 'missing.yaml'), {})).rejects.toThrow(/missing\.yaml: no such file/);
-    await expect(loadManifest(dir, {})).rejects.toThrow(/not a regular file/);
+    await expect(read(join(dir, 'missing.yaml'), {})).rejects.toThrow(BiotSubsError);
+    await expect(read(join(dir, 'missing.yaml'), {})).rejects.toThrow(/missing\.yaml: no such file/);
+    await expect(read(dir, {})).rejects.toThrow(/not a regular file/);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
-import { sha256Hex } from '../../src/subscription.js';
+import { sha256Hex } from '../../src/sha256.js';
 import { FILE, manifestOf, problemsOf, yaml } from './helpers.js';
 
 describe('parseManifest', () => {

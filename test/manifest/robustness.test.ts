@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/catalog/catalog.js';
+import { checkManifestText } from '../../src/manifest/check-manifest-text.js';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
+import { sha256Hex } from '../../src/sha256.js';
 
 /** Pieces of manifests and of broken YAML, so random input reaches past the YAML parser. */
 const FRAGMENTS = [
@@ -32,6 +34,20 @@ describe('parseManifest on any input', () => {
     );
   });
 
+  it("agrees with `validate`'s check (which never hashes) on problems and on the count", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), yamlish), fc.dictionary(fc.constantFrom('A', 'B'), fc.string()), (text, env) => {
+        const result = parseManifest(text, 'fuzz.yaml', env);
+        let count = 0;
+        const checked = checkManifestText(text, 'fuzz.yaml', env, () => count++);
+        expect(checked.ok).toBe(result.ok);
+        if (!result.ok && !checked.ok) expect(checked.problems).toEqual(result.problems);
+        if (result.ok) expect(count).toBe(result.manifest.subscriptions.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('expands generated manifests to exactly their distinct triples, or names the duplicates', () => {
     const entities = [...CATALOG.keys()];
     const entry = fc.record({
@@ -53,7 +69,11 @@ describe('parseManifest on any input', () => {
         const distinct = new Set(expected);
         if (distinct.size === expected.length) {
           expect(result.ok).toBe(true);
-          if (result.ok) expect(result.manifest.subscriptions.map((s) => `${s.entityTypeName} ${s.actionName} ${s.resolvedEndpoint}`)).toEqual(expected);
+          if (!result.ok) return;
+          const { subscriptions } = result.manifest;
+          expect(subscriptions.map((s) => `${s.entityTypeName} ${s.actionName} ${s.resolvedEndpoint}`)).toEqual(expected);
+          // Hashed once per template, however the entries sharing one are interleaved.
+          for (const s of subscriptions) expect(s.endpointSha256).toBe(sha256Hex(s.resolvedEndpoint));
         } else {
           expect(result.ok).toBe(false);
           if (!result.ok) {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredSubscription } from '../../src/manifest/types.js';
 import { planChanges, type PlanInput } from '../../src/plan/plan-changes.js';
 import type { State, StateEntry } from '../../src/state/types.js';
-import { compareRefs, sha256Hex, subscriptionKey, type SubscriptionRef } from '../../src/subscription.js';
+import { compareRefs, subscriptionKey, type SubscriptionRef } from '../../src/subscription.js';
+import { sha256Hex } from '../../src/sha256.js';
 
 const ENTITIES = ['patient', 'device', 'command'] as const;
 const ACTIONS = ['_create', '_update', '_delete'] as const;

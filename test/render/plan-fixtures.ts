@@ -1,5 +1,6 @@
 import type { Operation, Plan } from '../../src/plan/types.js';
-import { sha256Hex, type SubscriptionRef } from '../../src/subscription.js';
+import { type SubscriptionRef } from '../../src/subscription.js';
+import { sha256Hex } from '../../src/sha256.js';
 
 export function ref(entityTypeName: string, actionName: string, endpoint: string): SubscriptionRef {
   return { entityTypeName, actionName, endpoint, endpointSha256: sha256Hex(`${entityTypeName} ${actionName} ${endpoint}`) };

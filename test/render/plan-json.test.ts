@@ -8,7 +8,7 @@ import type { DesiredSubscription } from '../../src/manifest/types.js';
 import type { Plan } from '../../src/plan/types.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
 import { parseSavedPlan, renderPlanJson } from '../../src/render/plan-json.js';
-import { sha256Hex } from '../../src/subscription.js';
+import { sha256Hex } from '../../src/sha256.js';
 import { makePlan, ref, REFUSAL, samplePlan } from './plan-fixtures.js';
 
 /** A plan from the real planner, so the schema follows the Plan type as it grows. */

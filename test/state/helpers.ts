@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { State, StateEntry } from '../../src/state/types.js';
 import type { SubscriptionRef } from '../../src/subscription.js';
-import { sha256Hex } from '../../src/subscription.js';
+import { sha256Hex } from '../../src/sha256.js';
 
 const made: string[] = [];
 

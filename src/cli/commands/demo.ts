@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startEmulator } from '../../emulator/emulator.js';
 import { parseCommandArgs, showHelp, stringFlag } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
-import { DEFAULT_MANIFEST } from '../load-manifest-or-fail.js';
+import { DEFAULT_MANIFEST } from '../../manifest/default-manifest.js';
 import { USAGE } from '../usage.js';
 
 /**

@@ -13,10 +13,11 @@ import { findEntries, importEntry, removeEntry } from '../../state/state-entries
 import { newState, readState, serializeState, writeState } from '../../state/state-file.js';
 import { defaultStatePath, lockPath } from '../../state/state-path.js';
 import type { State, StateEntry } from '../../state/types.js';
-import { sha256Hex, subscriptionKey } from '../../subscription.js';
+import { subscriptionKey } from '../../subscription.js';
+import { sha256Hex } from '../../sha256.js';
 import { parseCommandArgs, type ParsedArgs, showHelp, stringFlag } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
-import { DEFAULT_MANIFEST } from '../load-manifest-or-fail.js';
+import { DEFAULT_MANIFEST } from '../../manifest/default-manifest.js';
 import { withLockedState } from '../locked-state.js';
 import { checkTarget } from '../prepare-plan.js';
 import { USAGE } from '../usage.js';
@@ -104,8 +105,8 @@ async function importSubscription(
     // Importing says "this BioT holds it": the state of another environment must not adopt it.
     checkTarget(state, target, statePath);
     const current = state ? { ...state, target: state.target ?? target } : newState(target);
-    const ref = { entityTypeName, actionName, endpoint, endpointSha256: check.sha256 };
-    if (findEntries(current, entityTypeName, actionName, check.sha256).some((e) => !e.uncertain)) {
+    const ref = { entityTypeName, actionName, endpoint, endpointSha256: sha256Hex(check.resolved) };
+    if (findEntries(current, entityTypeName, actionName, ref.endpointSha256).some((e) => !e.uncertain)) {
       ctx.stdout.write(`already in the state: ${entityTypeName} ${actionName} ${maskEndpoint(endpoint)}\n`);
       return 0;
     }

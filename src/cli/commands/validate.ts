@@ -1,8 +1,11 @@
+import { ManifestError } from '../../errors.js';
+import { checkManifestFile } from '../../manifest/check-manifest.js';
+import { DEFAULT_MANIFEST } from '../../manifest/default-manifest.js';
 import { parseCommandArgs, showHelp, stringFlag } from '../args.js';
 import type { CliContext, ExitCode } from '../context.js';
-import { DEFAULT_MANIFEST, loadManifestOrFail } from '../load-manifest-or-fail.js';
 import { USAGE } from '../usage.js';
 
+/** Checks the manifest as plan would, without identifying (hashing) its subscriptions. */
 export async function runValidate(argv: readonly string[], ctx: CliContext): Promise<ExitCode> {
   const { values } = parseCommandArgs(
     argv,
@@ -12,8 +15,9 @@ export async function runValidate(argv: readonly string[], ctx: CliContext): Pro
   );
   if (values['help']) return showHelp(ctx, USAGE.validate);
   const file = stringFlag(values, 'file') ?? DEFAULT_MANIFEST;
-  const manifest = await loadManifestOrFail(file, ctx.env);
-  const count = manifest.subscriptions.length;
+  const result = await checkManifestFile(file, ctx.env);
+  if (!result.ok) throw new ManifestError(result.problems);
+  const count = result.subscriptionCount;
   ctx.stdout.write(`${file}: valid (${count} subscription${count === 1 ? '' : 's'})\n`);
   return 0;
 }
