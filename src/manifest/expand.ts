@@ -69,7 +69,7 @@ interface GoodEndpoint {
 /** A template that resolved to a good URL: one object per template, shared by its triples. */
 export type ResolvedEndpoint = Extract<EndpointCheck, { ok: true }>;
 
-/** Takes each triple without a problem, in manifest order. */
+/** Takes each triple with no problem of its own, in manifest order (others may have some). */
 export type TripleSink = (
   entityTypeName: string,
   actionName: string,
