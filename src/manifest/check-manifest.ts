@@ -8,7 +8,7 @@ import { readManifestFile } from './read-manifest-file.js';
 import type { Environment, ManifestCheck } from './types.js';
 
 export async function checkManifestFile(path: string, env: Environment): Promise<ManifestCheck> {
-  const file = await readManifestFile(path);
+  const file = readManifestFile(path);
   if (!file.ok) return file;
   let subscriptionCount = 0;
   const checked = checkManifestText(file.text, path, env, () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,5 +85,12 @@ describe.each([
     await expect(read(join(dir, 'missing.yaml'), {})).rejects.toThrow(BiotSubsError);
     await expect(read(join(dir, 'missing.yaml'), {})).rejects.toThrow(/missing\.yaml: no such file/);
     await expect(read(dir, {})).rejects.toThrow(/not a regular file/);
+  });
+
+  it('refuses a FIFO or a device without opening it for long: no writer ever comes', async () => {
+    const fifo = join(dir, `pipe-${read.name}.yaml`);
+    const paths = ['/dev/zero'];
+    if (spawnSync('mkfifo', [fifo]).status === 0) paths.push(fifo);
+    for (const path of paths) await expect(read(path, {})).rejects.toThrow(/not a regular file/);
   });
 });
