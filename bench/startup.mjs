@@ -65,28 +65,31 @@ function timed(args, env) {
   return ms;
 }
 
-// Every (environment, command) pair once per round, in an order that rotates each round.
-const series = envs.flatMap((e) => commands.map((c) => ({ ...e, env: { ...e.env, ...c.extraEnv }, command: c, times: [] })));
-for (const s of series) timed(s.command.args, s.env);
-for (let round = 0; round < RUNS; round++) {
-  for (let k = 0; k < series.length; k++) {
-    const s = series[(round + k) % series.length];
-    s.times.push(timed(s.command.args, s.env));
+try {
+  // Every (environment, command) pair once per round, in an order that rotates each round.
+  const series = envs.flatMap((e) => commands.map((c) => ({ ...e, env: { ...e.env, ...c.extraEnv }, command: c, times: [] })));
+  for (const s of series) timed(s.command.args, s.env);
+  for (let round = 0; round < RUNS; round++) {
+    for (let k = 0; k < series.length; k++) {
+      const s = series[(round + k) % series.length];
+      s.times.push(timed(s.command.args, s.env));
+    }
   }
-}
 
-for (const { name } of envs) {
-  const [bare, validate, cold, smallest] = series.filter((s) => s.name === name).map((s) => median(s.times));
-  say(`${name}: node -e 0 median ${fmt(bare, 1)} ms, biot-subs validate median ${fmt(validate, 1)} ms (${RUNS} runs each)`);
-  say(`${name}: without the compile cache (a first run), validate median ${fmt(cold, 1)} ms: ${fmt(cold / bare)}x`);
-  say(`${name}: validate of a manifest of 3 subscriptions (8 lines), median ${fmt(smallest, 1)} ms: ${fmt(smallest / bare)}x`);
-  reportCheck({
-    bench: 'start-up',
-    check: `\`biot-subs validate\` (44 subscriptions) / \`node -e 0\`, ${name}, medians of ${RUNS} interleaved runs`,
-    measured: `${fmt(validate / bare)}x`,
-    target: '<= 1.6x',
-    pass: validate / bare <= 1.6,
-    note: `${fmt(validate, 0)} ms vs ${fmt(bare, 0)} ms`,
-  });
+  for (const { name } of envs) {
+    const [bare, validate, cold, smallest] = series.filter((s) => s.name === name).map((s) => median(s.times));
+    say(`${name}: node -e 0 median ${fmt(bare, 1)} ms, biot-subs validate median ${fmt(validate, 1)} ms (${RUNS} runs each)`);
+    say(`${name}: without the compile cache (a first run), validate median ${fmt(cold, 1)} ms: ${fmt(cold / bare)}x`);
+    say(`${name}: validate of a manifest of 3 subscriptions (8 lines), median ${fmt(smallest, 1)} ms: ${fmt(smallest / bare)}x`);
+    reportCheck({
+      bench: 'start-up',
+      check: `\`biot-subs validate\` (44 subscriptions) / \`node -e 0\`, ${name}, medians of ${RUNS} interleaved runs`,
+      measured: `${fmt(validate / bare)}x`,
+      target: '<= 1.6x',
+      pass: validate / bare <= 1.6,
+      note: `${fmt(validate, 0)} ms vs ${fmt(bare, 0)} ms`,
+    });
+  }
+} finally {
+  await work.dispose();
 }
-await work.dispose();

@@ -6,7 +6,7 @@
  */
 import { expandTriples } from './expand.js';
 import type { TripleSink } from './expand.js';
-import { MAX_MANIFEST_BYTES } from './limits.js';
+import { MAX_MANIFEST_BYTES, tooLarge } from './limits.js';
 import { parseYaml } from './parse-yaml.js';
 import { ProblemCollector } from './problems.js';
 import { checkSchema } from './schema-check.js';
@@ -50,8 +50,4 @@ export function checkManifestText(
 
   if (problems.count > 0) return fail();
   return { ok: true, sections: { policy, extraActions } };
-}
-
-export function tooLarge(size: number): string {
-  return `the manifest is ${size} bytes; the limit is ${MAX_MANIFEST_BYTES} bytes (1 MiB)`;
 }

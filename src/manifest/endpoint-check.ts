@@ -17,6 +17,7 @@ export interface EffectivePolicy {
   allowedHosts?: readonly HostPattern[];
 }
 
+/** A good one's identity is `sha256Hex(resolved)`: hashing is left to callers that need it. */
 export type EndpointCheck =
   | { ok: true; resolved: string; variables: string[] }
   | { ok: false; messages: string[]; variables: string[] };

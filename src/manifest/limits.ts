@@ -3,6 +3,11 @@
 /** Larger manifests are rejected before they are read whole or parsed. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
+/** The problem of a manifest over MAX_MANIFEST_BYTES. */
+export function tooLarge(size: number): string {
+  return `the manifest is ${size} bytes; the limit is ${MAX_MANIFEST_BYTES} bytes (1 MiB)`;
+}
+
 /**
  * Deepest nesting of YAML collections. A valid manifest needs 4; the YAML composer recurses per
  * level and can exhaust the stack (or crash V8 outright) on deeper input, so it is checked first.

@@ -1,4 +1,7 @@
-/** Reads a manifest file and runs parseManifest on it (readManifestFile says how it is read). */
+/**
+ * Reads a manifest file and runs parseManifest on it. The file is read synchronously (see
+ * readManifestFile): the event loop waits for it.
+ */
 import { sha256Hex } from '../sha256.js';
 import { parseManifest } from './parse-manifest.js';
 import { readManifestFile } from './read-manifest-file.js';

@@ -5,14 +5,13 @@
  * problem *in* the manifest); a too large or non-UTF-8 one is returned as a problem.
  *
  * Synchronous: a manifest is a local file of at most 1 MiB, read once at the start of a command,
- * as Node reads the modules it loads. Asynchronous reads cost `biot-subs validate` ~1.3 ms of its
- * ~45 ms: libuv's thread pool is started for them, and each of the five calls is a round trip
- * to it. (node:fs/promises, before that, loaded the stream and readline modules: ~2 ms more.)
+ * as Node reads the modules it loads. Read asynchronously, it started libuv's thread pool and made
+ * a round trip to it per call (five): ~4.7 ms of `biot-subs validate`'s ~45 ms, side by side
+ * (docs/benchmarks.md, start-up). The event loop waits for the read, on a slow network mount too.
  */
 import * as fs from 'node:fs';
 import { BiotSubsError } from '../errors.js';
-import { tooLarge } from './check-manifest-text.js';
-import { MAX_MANIFEST_BYTES } from './limits.js';
+import { MAX_MANIFEST_BYTES, tooLarge } from './limits.js';
 import type { ManifestProblems } from './types.js';
 
 export function readManifestFile(path: string): { ok: true; bytes: Buffer; text: string } | ManifestProblems {

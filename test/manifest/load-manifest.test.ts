@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +90,7 @@ describe.each([
 
   it('refuses a FIFO or a device without opening it for long: no writer ever comes', async () => {
     const fifo = join(dir, `pipe-${read.name}.yaml`);
-    const paths = ['/dev/zero'];
+    const paths = existsSync('/dev/zero') ? ['/dev/zero'] : [];
     if (spawnSync('mkfifo', [fifo]).status === 0) paths.push(fifo);
     for (const path of paths) await expect(read(path, {})).rejects.toThrow(/not a regular file/);
   });
