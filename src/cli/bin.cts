@@ -113,7 +113,9 @@ const replaced = (other: string): boolean =>
   other.startsWith(`${id}-`) && !other.startsWith(`${id}-${bundleTime}-`) && other.includes(`-${runtime}-`);
 const cachedData = folder === null ? undefined : readCache(path.join(folder, cacheName));
 
-const script = new vm.Script(nodeModule.wrap(source), { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
+// The bundle is written inside the module wrapper (scripts/bundle-cli.mjs): compiled as it is,
+// no copy of its source is made.
+const script = new vm.Script(source, { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
 if (folder !== null && !helpRun && (cachedData === undefined || script.cachedDataRejected === true)) {
   // Once the command is done: the cache then holds the functions it compiled along the way.
   // Only a run that did its work (exit 0, or 2 for a plan with changes): one stopped by a usage
