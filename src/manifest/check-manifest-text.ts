@@ -1,8 +1,8 @@
 /**
  * The manifest pipeline without I/O and without hashing: size, YAML, schema, sections,
  * expansion and rules. Each good triple goes to `sink`; every problem found is returned (sorted
- * by place). Nothing throws on any input. parseManifest builds the subscriptions from it,
- * checkManifest only counts them.
+ * by place). Nothing throws on any input. parseManifest builds the subscriptions from it;
+ * checkManifestFile, for `validate`, only counts them.
  */
 import { expandTriples } from './expand.js';
 import type { TripleSink } from './expand.js';
