@@ -20,8 +20,9 @@ export function parseManifest(text: string, file: string, env: Environment, sha2
   const checked = checkManifestText(text, file, env, (entityTypeName, actionName, template, endpoint, location) => {
     if (endpoint !== last) {
       last = endpoint;
-      lastHash = hashes.get(endpoint) ?? sha256Hex(endpoint.resolved);
-      hashes.set(endpoint, lastHash);
+      let hash = hashes.get(endpoint);
+      if (hash === undefined) hashes.set(endpoint, (hash = sha256Hex(endpoint.resolved)));
+      lastHash = hash;
     }
     subscriptions.push({
       entityTypeName,
