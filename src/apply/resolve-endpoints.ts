@@ -12,9 +12,11 @@ import { sha256Hex } from '../sha256.js';
 export function resolveEndpoints(plan: Plan, manifest: Manifest, env: Environment): Map<string, string> {
   const endpoints = new Map<string, string>();
   const wanted = new Set(plan.subscribes.map((op) => subscriptionKey(op.ref)));
+  // Only triples the manifest asks for get a URL, even from a saved plan that names its hashes.
   for (const desired of manifest.subscriptions) {
     const key = subscriptionKey(desired);
-    if (wanted.has(key)) endpoints.set(key, desired.resolvedEndpoint);
+    const resolved = manifest.resolvedEndpoints.get(desired.endpointSha256);
+    if (resolved !== undefined && wanted.has(key)) endpoints.set(key, resolved);
   }
   for (const op of plan.unsubscribes) {
     if (op.blocked) continue;

@@ -6,4 +6,4 @@ export type { ParsedTemplate, TemplatePart, TemplateResolution } from './variabl
 export { checkEndpoint } from './endpoint-check.js';
 export type { EffectivePolicy, EndpointCheck } from './endpoint-check.js';
 export { MAX_MANIFEST_BYTES } from './limits.js';
-export type { DesiredSubscription, Environment, Manifest, ManifestPolicy, ManifestProblems, ManifestResult } from './types.js';
+export type { Environment, Manifest, ManifestPolicy, ManifestProblems, ManifestResult } from './types.js';

@@ -1,4 +1,4 @@
-import type { DesiredSubscription, Environment } from '../manifest/types.js';
+import type { Environment } from '../manifest/types.js';
 import { resolveTemplate } from '../manifest/variables.js';
 import type { State, StateEntry } from '../state/types.js';
 import { subscriptionKey, type SubscriptionRef } from '../subscription.js';
@@ -11,7 +11,11 @@ type Subscribe = Extract<Operation, { kind: 'subscribe' }>;
 type Unsubscribe = Extract<Operation, { kind: 'unsubscribe' }>;
 
 export interface PlanInput {
-  desired: readonly DesiredSubscription[];
+  /**
+   * What the manifest asks for (Manifest.subscriptions). These refs go into the plan as they
+   * are, not copied: give refs with no other field (a resolved URL would travel with the plan).
+   */
+  desired: readonly SubscriptionRef[];
   state: State | null;
   manifestSha256: string;
   /** Today's variables: an unsubscribe resolves the state's template with them. */
@@ -44,11 +48,10 @@ export function planChanges(input: PlanInput): Plan {
   const { desired } = input;
   const order = refOrder(desired, (want) => want);
   for (let k = 0; k < order.length; k++) {
-    const want = desired[order[k] ?? 0] as DesiredSubscription;
-    const ref = toRef(want);
+    const ref = desired[order[k] ?? 0] as SubscriptionRef;
     let have: StateEntry | undefined;
     if (applied.size > 0) {
-      const key = subscriptionKey(want);
+      const key = subscriptionKey(ref);
       have = applied.get(key);
       if (have) kept.add(key);
     }
@@ -116,6 +119,7 @@ export function planHasChanges(plan: Plan): boolean {
   return plan.subscribes.length > 0 || plan.unsubscribes.length > 0;
 }
 
+/** A state entry's ref, without what the state records beside it. */
 function toRef(ref: SubscriptionRef): SubscriptionRef {
   return {
     entityTypeName: ref.entityTypeName,

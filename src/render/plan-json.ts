@@ -17,14 +17,22 @@ const validatePlan = validateGenerated as unknown as SchemaValidator;
 export const PLAN_VERSION = 1;
 
 export function renderPlanJson(plan: Plan): string {
-  const masked: Plan = {
+  // Each ref is rebuilt from its four fields: whatever else a caller's object holds stays out.
+  // Endpoints repeat across a plan's operations: each is masked once.
+  const masked = new Map<string, string>();
+  const maskRef = (ref: SubscriptionRef): SubscriptionRef => {
+    let endpoint = masked.get(ref.endpoint);
+    if (endpoint === undefined) masked.set(ref.endpoint, (endpoint = maskEndpoint(ref.endpoint)));
+    return { entityTypeName: ref.entityTypeName, actionName: ref.actionName, endpoint, endpointSha256: ref.endpointSha256 };
+  };
+  const output: Plan = {
     ...plan,
     subscribes: plan.subscribes.map((op) => ({ ...op, ref: maskRef(op.ref) })),
     unsubscribes: plan.unsubscribes.map((op) => ({ ...op, ref: maskRef(op.ref) })),
     unchanged: plan.unchanged.map(maskRef),
   };
   // C1 and bidi characters as \u escapes: the same JSON, but nothing that steers a terminal or log.
-  return `${printable(JSON.stringify(masked, null, 2), { keepNewlines: true })}\n`;
+  return `${printable(JSON.stringify(output, null, 2), { keepNewlines: true })}\n`;
 }
 
 /**
@@ -58,10 +66,6 @@ export function parseSavedPlan(text: string, file: string): Plan {
   const mismatch = summaryMismatch(plan);
   if (mismatch) throw new RefusedError(`${file}: not a valid saved plan: ${mismatch}`);
   return plan;
-}
-
-function maskRef(ref: SubscriptionRef): SubscriptionRef {
-  return { ...ref, endpoint: maskEndpoint(ref.endpoint) };
 }
 
 /** The schema cannot say that counts match the lists; a hand-edited plan may disagree. */

@@ -5,26 +5,18 @@ import { applyPlan } from '../../src/apply/apply-plan.js';
 import { executePlan, type OperationRecorder, type SubscriptionCalls } from '../../src/apply/execute-plan.js';
 import type { CallOutcome } from '../../src/biot/types.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
-import type { DesiredSubscription } from '../../src/manifest/types.js';
 import { readState } from '../../src/state/state-file.js';
 import type { State } from '../../src/state/types.js';
-import { subscriptionKey, type SubscriptionTriple } from '../../src/subscription.js';
+import { subscriptionKey, type SubscriptionRef, type SubscriptionTriple } from '../../src/subscription.js';
 import { sha256Hex } from '../../src/sha256.js';
 import { testdir } from '../support/testdir.js';
 
-function want(entity: string, action: string, url: string): DesiredSubscription {
-  return {
-    entityTypeName: entity,
-    actionName: action,
-    endpoint: url,
-    endpointSha256: sha256Hex(url),
-    resolvedEndpoint: url,
-    variables: [],
-    location: { file: 'm.yaml', line: 1, col: 1 },
-  };
+/** A triple whose endpoint is a plain URL: it resolves to itself. */
+function want(entity: string, action: string, url: string): SubscriptionRef {
+  return { entityTypeName: entity, actionName: action, endpoint: url, endpointSha256: sha256Hex(url) };
 }
 
-function stateOf(items: DesiredSubscription[]): State {
+function stateOf(items: SubscriptionRef[]): State {
   return {
     version: 1,
     lineage: '6f1d2c1e-1111-4222-8333-444455556666',
@@ -64,7 +56,7 @@ function fakeBiot(answer: (kind: string, t: SubscriptionTriple) => CallOutcome |
 const recorder: OperationRecorder = { intent: async () => 1, outcome: async () => undefined };
 const never = new AbortController().signal;
 
-function run(desired: DesiredSubscription[], applied: DesiredSubscription[], calls: SubscriptionCalls, stop = never) {
+function run(desired: SubscriptionRef[], applied: SubscriptionRef[], calls: SubscriptionCalls, stop = never) {
   const plan = planChanges({
     desired,
     state: stateOf(applied),
@@ -75,7 +67,7 @@ function run(desired: DesiredSubscription[], applied: DesiredSubscription[], cal
     maxDeletePercent: 100,
     allowMassDelete: true,
   });
-  const endpoints = new Map([...desired, ...applied].map((d) => [subscriptionKey(d), d.resolvedEndpoint]));
+  const endpoints = new Map([...desired, ...applied].map((d) => [subscriptionKey(d), d.endpoint]));
   return executePlan({ plan, endpoints, calls, recorder, concurrency: 3, now: () => new Date(0), stop, cancel: never });
 }
 
@@ -153,7 +145,7 @@ describe('applyPlan', () => {
       maxDeletePercent: 25,
       allowMassDelete: false,
     });
-    const endpoints = new Map([a, b, c].map((d) => [subscriptionKey(d), d.resolvedEndpoint]));
+    const endpoints = new Map([a, b, c].map((d) => [subscriptionKey(d), d.endpoint]));
     const { state } = await applyPlan({
       plan,
       state: null,
@@ -200,7 +192,7 @@ describe('applyPlan with --resync', () => {
       state: before,
       statePath,
       target: 'http://127.0.0.1:1',
-      endpoints: new Map([[subscriptionKey(a), a.resolvedEndpoint]]),
+      endpoints: new Map([[subscriptionKey(a), a.endpoint]]),
       calls: api,
       concurrency: 1,
       stop: never,

@@ -6,8 +6,7 @@ import type { JournalResult, OperationRecorder, SubscriptionCalls } from '../../
 import { IntentLookahead } from '../../src/apply/intent-lookahead.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
 import type { Operation } from '../../src/plan/types.js';
-import type { DesiredSubscription } from '../../src/manifest/types.js';
-import { subscriptionKey } from '../../src/subscription.js';
+import { subscriptionKey, type SubscriptionRef } from '../../src/subscription.js';
 import { sha256Hex } from '../../src/sha256.js';
 import { testdir } from '../support/testdir.js';
 
@@ -76,9 +75,9 @@ describe('IntentLookahead', () => {
   });
 });
 
-function want(n: number): DesiredSubscription {
+function want(n: number): SubscriptionRef {
   const url = `https://h.example.com/${n}`;
-  return { entityTypeName: 'device', actionName: '_create', endpoint: url, endpointSha256: sha256Hex(url), resolvedEndpoint: url, variables: [], location: { file: 'm.yaml', line: 1, col: 1 } };
+  return { entityTypeName: 'device', actionName: '_create', endpoint: url, endpointSha256: sha256Hex(url) };
 }
 
 describe('applyPlan with intents recorded ahead', () => {
@@ -109,7 +108,7 @@ describe('applyPlan with intents recorded ahead', () => {
       state: null,
       statePath,
       target: 'http://127.0.0.1:9',
-      endpoints: new Map(desired.map((d) => [subscriptionKey(d), d.resolvedEndpoint])),
+      endpoints: new Map(desired.map((d) => [subscriptionKey(d), d.endpoint])),
       calls,
       concurrency: 4,
       stop: stop.signal,

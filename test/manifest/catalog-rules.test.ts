@@ -66,7 +66,8 @@ describe('entities and actions', () => {
       ),
     );
     expect(m.subscriptions.map((s) => s.actionName)).toEqual(['_create', '_update', '_start', '_stop', '_delete', '_retry']);
-    for (const s of m.subscriptions) expect(s.location).toEqual({ file: 'subs.yaml', line: 6, col: 19 });
+    expect(m.locations).toHaveLength(6);
+    for (const location of m.locations) expect(location).toEqual({ file: 'subs.yaml', line: 6, col: 19 });
   });
 
   it('rejects "*" for an entity without actions', () => {

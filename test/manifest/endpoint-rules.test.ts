@@ -57,7 +57,7 @@ describe('endpoints', () => {
 
   it('accepts a password that comes from a variable', () => {
     const m = manifestOf(withEndpoint('https://bot:${HOOK_PASSWORD}@hooks.example.com/x'), { HOOK_PASSWORD: 'pw' });
-    expect(m.subscriptions[0]?.resolvedEndpoint).toBe('https://bot:pw@hooks.example.com/x');
+    expect(m.resolvedEndpoints.get(m.subscriptions[0]?.endpointSha256 ?? '')).toBe('https://bot:pw@hooks.example.com/x');
   });
 });
 
@@ -78,18 +78,19 @@ describe('variables in endpoints', () => {
   it('uses defaults when unset or empty, and records the template, hash and variables', () => {
     const text = withEndpoint('${BASE:-https://d.example}/p${SUFFIX:-}');
     for (const env of [{}, { BASE: '' }]) {
-      const [s] = manifestOf(text, env).subscriptions;
-      expect(s).toEqual({
-        entityTypeName: 'patient',
-        actionName: '_create',
-        endpoint: '${BASE:-https://d.example}/p${SUFFIX:-}',
-        endpointSha256: sha256Hex('https://d.example/p'),
-        resolvedEndpoint: 'https://d.example/p',
-        variables: ['BASE', 'SUFFIX'],
-        location: { file: FILE, line: 4, col: 17 },
-      });
+      const m = manifestOf(text, env);
+      expect(m.subscriptions).toEqual([
+        {
+          entityTypeName: 'patient',
+          actionName: '_create',
+          endpoint: '${BASE:-https://d.example}/p${SUFFIX:-}',
+          endpointSha256: sha256Hex('https://d.example/p'),
+        },
+      ]);
+      expect(m.locations).toEqual([{ file: FILE, line: 4, col: 17 }]);
+      expect([...m.resolvedEndpoints]).toEqual([[sha256Hex('https://d.example/p'), 'https://d.example/p']]);
     }
-    expect(manifestOf(text, { BASE: 'https://b.example' }).subscriptions[0]?.resolvedEndpoint).toBe('https://b.example/p');
+    expect([...manifestOf(text, { BASE: 'https://b.example' }).resolvedEndpoints.values()]).toEqual(['https://b.example/p']);
   });
 
   it('never puts a resolved value in a message', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadManifest } from '../../src/manifest/load-manifest.js';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
+import { variableNames } from '../../src/manifest/variables.js';
 import { sha256Hex } from '../../src/sha256.js';
 import { FILE, manifestOf, problemsOf, yaml } from './helpers.js';
 
@@ -50,7 +51,7 @@ describe('parseManifest', () => {
       policy: { allowedHosts: ['h.example'], allowHttp: true },
       extraActions: { device: ['_ping'] },
     });
-    expect(m.subscriptions.map((s) => [s.actionName, s.location.col, s.endpointSha256])).toEqual([
+    expect(m.subscriptions.map((s, i) => [s.actionName, m.locations[i]?.col, s.endpointSha256])).toEqual([
       ['_ping', 45, sha256Hex('http://h.example/d')],
       ['_create', 52, sha256Hex('http://h.example/d')],
     ]);
@@ -82,13 +83,13 @@ describe('the example subscriptions.yaml', () => {
       expect(text).toContain(form);
     }
     const m = parseManifest(text, 'subscriptions.yaml', {});
-    expect(m.ok && m.manifest.subscriptions.some((s) => s.variables.length > 0)).toBe(true);
+    expect(m.ok && m.manifest.subscriptions.some((s) => variableNames(s.endpoint).length > 0)).toBe(true);
   });
 
   it('takes values from the environment when they are set', () => {
     const text = readFileSync('subscriptions.yaml', 'utf8');
     const m = manifestOf(text, { EHR_SYNC_URL: 'https://ehr.acme-cardio.example/v2' });
-    expect(m.subscriptions[0]?.resolvedEndpoint).toBe('https://ehr.acme-cardio.example/v2/patient');
+    expect(m.resolvedEndpoints.get(m.subscriptions[0]?.endpointSha256 ?? '')).toBe('https://ehr.acme-cardio.example/v2/patient');
   });
 });
 

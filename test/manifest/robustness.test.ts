@@ -4,6 +4,7 @@ import { CATALOG } from '../../src/catalog/catalog.js';
 import { checkManifestText } from '../../src/manifest/check-manifest-text.js';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
 import { sha256Hex } from '../../src/sha256.js';
+import type { SubscriptionRef } from '../../src/subscription.js';
 
 /** Pieces of manifests and of broken YAML, so random input reaches past the YAML parser. */
 const FRAGMENTS = [
@@ -70,10 +71,14 @@ describe('parseManifest on any input', () => {
         if (distinct.size === expected.length) {
           expect(result.ok).toBe(true);
           if (!result.ok) return;
-          const { subscriptions } = result.manifest;
-          expect(subscriptions.map((s) => `${s.entityTypeName} ${s.actionName} ${s.resolvedEndpoint}`)).toEqual(expected);
+          const { subscriptions, resolvedEndpoints } = result.manifest;
+          const url = (s: SubscriptionRef): string => resolvedEndpoints.get(s.endpointSha256) ?? 'none';
+          expect(subscriptions.map((s) => `${s.entityTypeName} ${s.actionName} ${url(s)}`)).toEqual(expected);
           // Hashed once per template, however the entries sharing one are interleaved.
-          for (const s of subscriptions) expect(s.endpointSha256).toBe(sha256Hex(s.resolvedEndpoint));
+          for (const s of subscriptions) expect(s.endpointSha256).toBe(sha256Hex(url(s)));
+          // Refs only: a plan takes them as they are, so nothing else may ride along.
+          for (const s of subscriptions) expect(Object.keys(s)).toEqual(['entityTypeName', 'actionName', 'endpoint', 'endpointSha256']);
+          expect(result.manifest.locations).toHaveLength(subscriptions.length);
         } else {
           expect(result.ok).toBe(false);
           if (!result.ok) {

@@ -90,7 +90,7 @@ describe('YAML', () => {
         '    endpoint: https://h.example/c',
       ),
     );
-    expect(m.subscriptions.map((s) => `${s.entityTypeName} ${s.actionName} ${s.location.line}:${s.location.col}`)).toEqual([
+    expect(m.subscriptions.map((s, i) => `${s.entityTypeName} ${s.actionName} ${m.locations[i]?.line}:${m.locations[i]?.col}`)).toEqual([
       'patient _create 4:25',
       'patient _update 4:34',
       'caregiver _create 7:18',

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DesiredSubscription } from '../../src/manifest/types.js';
 import { planChanges, type PlanInput } from '../../src/plan/plan-changes.js';
 import type { State, StateEntry } from '../../src/state/types.js';
 import { compareRefs, subscriptionKey, type SubscriptionRef } from '../../src/subscription.js';
@@ -20,16 +19,8 @@ const UNIVERSE: Triple[] = ENTITIES.flatMap((entity) =>
   ACTIONS.flatMap((action) => HOSTS.map((url) => ({ entity, action, url }))),
 );
 
-function desired(t: Triple): DesiredSubscription {
-  return {
-    entityTypeName: t.entity,
-    actionName: t.action,
-    endpoint: t.url,
-    endpointSha256: sha256Hex(t.url),
-    resolvedEndpoint: t.url,
-    variables: [],
-    location: { file: 'subscriptions.yaml', line: 1, col: 1 },
-  };
+function desired(t: Triple): SubscriptionRef {
+  return { entityTypeName: t.entity, actionName: t.action, endpoint: t.url, endpointSha256: sha256Hex(t.url) };
 }
 
 function entry(t: Triple, uncertain = false): StateEntry {

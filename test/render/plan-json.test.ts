@@ -4,21 +4,18 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { RefusedError } from '../../src/errors.js';
-import type { DesiredSubscription } from '../../src/manifest/types.js';
 import type { Plan } from '../../src/plan/types.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
 import { parseSavedPlan, renderPlanJson } from '../../src/render/plan-json.js';
 import { sha256Hex } from '../../src/sha256.js';
+import type { SubscriptionRef } from '../../src/subscription.js';
 import { makePlan, ref, REFUSAL, samplePlan } from './plan-fixtures.js';
 
 /** A plan from the real planner, so the schema follows the Plan type as it grows. */
 function plannedPlan() {
-  const want = (entityTypeName: string, actionName: string, endpoint: string, resolvedEndpoint: string): DesiredSubscription => ({
+  const want = (entityTypeName: string, actionName: string, endpoint: string, resolvedEndpoint: string): SubscriptionRef => ({
     ...ref(entityTypeName, actionName, endpoint),
     endpointSha256: sha256Hex(resolvedEndpoint),
-    resolvedEndpoint,
-    variables: [],
-    location: { file: 'subscriptions.yaml', line: 1, col: 1 },
   });
   const kept = want('patient', '_create', 'https://h.example.com/p?code=abc', 'https://h.example.com/p?code=abc');
   return planChanges({
@@ -139,6 +136,26 @@ describe('renderPlanJson', () => {
   ])('validates against schema/plan.schema.json: %s', (_name, plan) => {
     const validate = schemaValidator();
     expect(validate(JSON.parse(renderPlanJson(plan))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('writes only the four fields of a ref, whatever else the object given to the planner held', () => {
+    // planChanges puts the refs it is given into the plan as they are.
+    const url = 'https://h.example.com/p?code=s3cret';
+    const carrying = { ...ref('patient', '_create', url), endpointSha256: sha256Hex(url), resolvedEndpoint: url, variables: ['KEY'] };
+    const plan = planChanges({
+      desired: [carrying],
+      state: null,
+      manifestSha256: sha256Hex('manifest'),
+      env: {},
+      target: null,
+      resync: false,
+      maxDeletePercent: 25,
+      allowMassDelete: false,
+    });
+    expect(plan.subscribes[0]?.ref).toBe(carrying);
+    const text = renderPlanJson(plan);
+    expect(text).not.toMatch(/s3cret|resolvedEndpoint|variables/);
+    expect(JSON.parse(text).subscribes[0].ref).toEqual({ ...ref('patient', '_create', 'https://h.example.com/p?code=***'), endpointSha256: sha256Hex(url) });
   });
 
   it('does not change the plan it is given', () => {
