@@ -20,6 +20,26 @@ describe('renderPlanText', () => {
     `);
   });
 
+  it('starts each line from its own kind, entity and action when neighbours share some of them', () => {
+    const subscribe = (entity: string, action: string, url: string) => ({ kind: 'subscribe' as const, ref: ref(entity, action, url), reason: 'new' as const });
+    const plan = makePlan({
+      subscribes: [
+        subscribe('patient', '_create', 'https://h.example.com/a'),
+        subscribe('patient', '_create', 'https://h.example.com/b'),
+        subscribe('patient', '_update', 'https://h.example.com/a'),
+        subscribe('device', '_update', 'https://h.example.com/a'),
+      ],
+      unsubscribes: [{ kind: 'unsubscribe', ref: ref('device', '_update', 'https://h.example.com/c'), reason: 'removed' }],
+    });
+    expect(renderPlanText(plan, { color: false }).split('\n').slice(2, 7)).toEqual([
+      '  + subscribe    patient  _create  https://h.example.com/a',
+      '  + subscribe    patient  _create  https://h.example.com/b',
+      '  + subscribe    patient  _update  https://h.example.com/a',
+      '  + subscribe    device   _update  https://h.example.com/a',
+      '  - unsubscribe  device   _update  https://h.example.com/c',
+    ]);
+  });
+
   it('puts the refusal at the top', () => {
     const plan = makePlan({
       unsubscribes: [{ kind: 'unsubscribe', ref: ref('patient', '_delete', 'https://h.example.com/a'), reason: 'removed' }],
