@@ -21,57 +21,101 @@ const ABORT = Symbol('abort');
 
 /** Null when aliases expand too far: the data would be unbounded, so nothing else is checked. */
 export function toData(doc: Document.Parsed, problems: ProblemCollector): YamlData | null {
-  const aliasTargets = new Map<Alias, ParsedNode>();
-  const anchors = new Map<string, ParsedNode>();
-  // For anchored nodes: their data (shared by every alias) and how many nodes they stand for.
-  const anchoredValues = new Map<ParsedNode, unknown>();
-  const anchoredSizes = new Map<ParsedNode, number>();
-  let nodes = 0;
-  let expanded = 0;
+  const converter = new DataConverter(problems);
+  try {
+    const data = converter.convert(doc.contents);
+    return { data, tree: new YamlTree(converter.aliasTargets) };
+  } catch (error) {
+    if (error === ABORT) return null;
+    throw error;
+  }
+}
 
-  function convertAlias(alias: Alias): unknown {
-    const target = anchors.get(alias.source);
-    nodes += 1;
-    if (target === undefined) {
-      problems.addAt(alias.range?.[0] ?? 0, `unknown alias \`*${alias.source}\` (no anchor \`&${alias.source}\` before it)`);
+/**
+ * One conversion's state. A class rather than functions nested in toData: V8's optimized code
+ * for a function keeps the functions it calls, and nested ones are new on every call, so each
+ * conversion threw the previous one's optimized code away.
+ */
+class DataConverter {
+  readonly aliasTargets = new Map<Alias, ParsedNode>();
+  private readonly anchors = new Map<string, ParsedNode>();
+  // For anchored nodes: their data (shared by every alias) and how many nodes they stand for.
+  private readonly anchoredValues = new Map<ParsedNode, unknown>();
+  private readonly anchoredSizes = new Map<ParsedNode, number>();
+  private nodes = 0;
+  private expanded = 0;
+
+  constructor(private readonly problems: ProblemCollector) {}
+
+  convert(node: ParsedNode | null): unknown {
+    if (node === null) {
+      this.nodes += 1;
       return null;
     }
-    aliasTargets.set(alias, target);
-    const size = anchoredSizes.get(target) ?? 1;
-    nodes += size - 1;
-    expanded += size;
-    if (expanded > MAX_ALIAS_EXPANSION) {
-      problems.addAt(
+    if (isAlias(node)) return this.convertAlias(node);
+    const before = this.nodes;
+    this.nodes += 1;
+    let value: unknown = null;
+    if (isScalar(node)) {
+      const v: unknown = node.value;
+      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
+      else this.problems.addAt(node.range[0], 'unsupported YAML value: use a plain string, number or boolean');
+    } else if (isSeq(node)) {
+      const items = node.items as (ParsedNode | null)[];
+      const list: unknown[] = [];
+      for (const item of items) list.push(this.convert(item));
+      value = list;
+    } else if (isMap(node)) {
+      value = this.convertMap(node);
+    }
+    // Registered after the node's content: an alias inside its own anchor is unknown, not a loop.
+    if (node.anchor) this.anchor(node, value, this.nodes - before);
+    return value;
+  }
+
+  private convertAlias(alias: Alias): unknown {
+    const target = this.anchors.get(alias.source);
+    this.nodes += 1;
+    if (target === undefined) {
+      this.problems.addAt(alias.range?.[0] ?? 0, `unknown alias \`*${alias.source}\` (no anchor \`&${alias.source}\` before it)`);
+      return null;
+    }
+    this.aliasTargets.set(alias, target);
+    const size = this.anchoredSizes.get(target) ?? 1;
+    this.nodes += size - 1;
+    this.expanded += size;
+    if (this.expanded > MAX_ALIAS_EXPANSION) {
+      this.problems.addAt(
         alias.range?.[0] ?? 0,
         `aliases expand to more than ${MAX_ALIAS_EXPANSION} YAML nodes (an alias bomb?); write the manifest out instead`,
       );
       throw ABORT;
     }
-    return anchoredValues.get(target);
+    return this.anchoredValues.get(target);
   }
 
-  function convertMap(map: YAMLMap.Parsed): unknown {
+  private convertMap(map: YAMLMap.Parsed): unknown {
     const object: Record<string, unknown> = {};
     // Built on the first duplicate only, for its message: where the key was first written.
     let firstKeys: Map<string, ParsedNode> | undefined;
     for (const { key: keyNode, value } of map.items) {
       const key = keyString(keyNode);
       // A key may carry an anchor too (`&k name: ...`); an alias to it stands for the name.
-      if (key !== undefined && keyNode.anchor) anchor(keyNode, key, 1);
+      if (key !== undefined && keyNode.anchor) this.anchor(keyNode, key, 1);
       if (key === undefined) {
-        problems.addAt(keyNode.range[0], mergeKeyOr(keyNode, 'keys must be plain names, not collections, aliases or tagged values'));
-        convert(value);
+        this.problems.addAt(keyNode.range[0], mergeKeyOr(keyNode, 'keys must be plain names, not collections, aliases or tagged values'));
+        this.convert(value);
         continue;
       }
       // The object itself records which keys were seen: nothing allocated per key.
       if (Object.hasOwn(object, key)) {
         firstKeys ??= firstKeyNodes(map);
-        const { line, col } = problems.locate((firstKeys.get(key) ?? keyNode).range[0]);
-        problems.addAt(keyNode.range[0], `duplicate key ${code(key)} (first at line ${line}:${col})`);
-        convert(value);
+        const { line, col } = this.problems.locate((firstKeys.get(key) ?? keyNode).range[0]);
+        this.problems.addAt(keyNode.range[0], `duplicate key ${code(key)} (first at line ${line}:${col})`);
+        this.convert(value);
         continue;
       }
-      const converted = convert(value);
+      const converted = this.convert(value);
       // defineProperty for `__proto__`: an ordinary (unknown) key, not a prototype change.
       if (key === '__proto__') Object.defineProperty(object, key, { value: converted, enumerable: true, writable: true, configurable: true });
       else object[key] = converted;
@@ -79,42 +123,11 @@ export function toData(doc: Document.Parsed, problems: ProblemCollector): YamlDa
     return object;
   }
 
-  function convert(node: ParsedNode | null): unknown {
-    if (node === null) {
-      nodes += 1;
-      return null;
-    }
-    if (isAlias(node)) return convertAlias(node);
-    const before = nodes;
-    nodes += 1;
-    let value: unknown = null;
-    if (isScalar(node)) {
-      const v: unknown = node.value;
-      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
-      else problems.addAt(node.range[0], 'unsupported YAML value: use a plain string, number or boolean');
-    } else if (isSeq(node)) {
-      value = node.items.map((item) => convert(item));
-    } else if (isMap(node)) {
-      value = convertMap(node);
-    }
-    // Registered after the node's content: an alias inside its own anchor is unknown, not a loop.
-    if (node.anchor) anchor(node, value, nodes - before);
-    return value;
-  }
-
-  function anchor(node: ParsedNode, value: unknown, size: number): void {
+  private anchor(node: ParsedNode, value: unknown, size: number): void {
     if (!node.anchor) return;
-    anchors.set(node.anchor, node);
-    anchoredValues.set(node, value);
-    anchoredSizes.set(node, size);
-  }
-
-  try {
-    const data = convert(doc.contents);
-    return { data, tree: new YamlTree(aliasTargets) };
-  } catch (error) {
-    if (error === ABORT) return null;
-    throw error;
+    this.anchors.set(node.anchor, node);
+    this.anchoredValues.set(node, value);
+    this.anchoredSizes.set(node, size);
   }
 }
 
