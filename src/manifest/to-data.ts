@@ -61,9 +61,8 @@ class DataConverter {
       if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = v;
       else this.problems.addAt(node.range[0], 'unsupported YAML value: use a plain string, number or boolean');
     } else if (isSeq(node)) {
-      const items = node.items as (ParsedNode | null)[];
       const list: unknown[] = [];
-      for (const item of items) list.push(this.convert(item));
+      for (const item of node.items) list.push(this.convert(item));
       value = list;
     } else if (isMap(node)) {
       value = this.convertMap(node);

@@ -17,9 +17,9 @@ export interface Manifest {
   extraActions: Record<string, string[]>;
   /**
    * Every (entity, action, endpoint) triple the manifest asks for, in manifest order: the
-   * endpoint as written and the hash of what it resolved to, never the resolved URL. They hold
-   * no secret, so a plan takes them as they are. At 100k triples, manifest and plan now hold
-   * 15 MB beside yaml's 18 MB document, not 21 MB: each young-generation collection copies it.
+   * endpoint as written (a template: renderers mask it) and the hash of what it resolved to,
+   * never the resolved value, so plans take these objects as they are instead of copying 100k
+   * of them.
    */
   subscriptions: SubscriptionRef[];
   /** Where each subscription is written (its action node): `locations[i]` is `subscriptions[i]`'s. */

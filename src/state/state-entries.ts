@@ -9,8 +9,8 @@ import type { JournalResult, State, StateEntry, StateOperation } from './types.j
  */
 
 /**
- * Only the four fields of a ref: callers may hand in richer objects (a manifest entry carries
- * the resolved URL, which holds secrets and must never reach the state or the journal).
+ * Only the four fields of a ref: callers may hand in richer objects (one carrying a resolved
+ * URL, say, which holds secrets and must never reach the state or the journal).
  */
 export function pickRef(ref: SubscriptionRef): SubscriptionRef {
   return {

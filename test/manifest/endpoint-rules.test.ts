@@ -75,7 +75,7 @@ describe('variables in endpoints', () => {
     ]);
   });
 
-  it('uses defaults when unset or empty, and records the template, hash and variables', () => {
+  it('uses defaults when unset or empty, and records the template, hash and resolved URL', () => {
     const text = withEndpoint('${BASE:-https://d.example}/p${SUFFIX:-}');
     for (const env of [{}, { BASE: '' }]) {
       const m = manifestOf(text, env);
