@@ -8,8 +8,23 @@ import type { Plan } from '../../src/plan/types.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
 import { parseSavedPlan, renderPlanJson } from '../../src/render/plan-json.js';
 import { sha256Hex } from '../../src/sha256.js';
+import type { State } from '../../src/state/types.js';
 import type { SubscriptionRef } from '../../src/subscription.js';
 import { makePlan, ref, REFUSAL, samplePlan } from './plan-fixtures.js';
+
+/** The real planner over `desired` and `state`, its flags at their defaults. */
+function planOf(desired: SubscriptionRef[], state: State | null): Plan {
+  return planChanges({
+    desired,
+    state,
+    manifestSha256: sha256Hex('manifest'),
+    env: {},
+    target: null,
+    resync: false,
+    maxDeletePercent: 25,
+    allowMassDelete: false,
+  });
+}
 
 /** A plan from the real planner, so the schema follows the Plan type as it grows. */
 function plannedPlan() {
@@ -18,24 +33,15 @@ function plannedPlan() {
     endpointSha256: sha256Hex(resolvedEndpoint),
   });
   const kept = want('patient', '_create', 'https://h.example.com/p?code=abc', 'https://h.example.com/p?code=abc');
-  return planChanges({
-    desired: [kept, want('device', '_create', 'https://h.example.com/d', 'https://h.example.com/d')],
-    state: {
-      version: 1,
-      lineage: '3f0c7a52-8d7e-4b0e-9a59-1c2d3e4f5a6b',
-      serial: 3,
-      target: 'https://api.dev.example.com',
-      subscriptions: [
-        { ...kept, appliedAt: '2026-11-28T10:00:00.000Z' },
-        { ...ref('command', '_delete', '${GONE}/c'), appliedAt: '2026-11-28T10:00:00.000Z', uncertain: true },
-      ],
-    },
-    manifestSha256: sha256Hex('manifest'),
-    env: {},
-    target: null,
-    resync: false,
-    maxDeletePercent: 25,
-    allowMassDelete: false,
+  return planOf([kept, want('device', '_create', 'https://h.example.com/d', 'https://h.example.com/d')], {
+    version: 1,
+    lineage: '3f0c7a52-8d7e-4b0e-9a59-1c2d3e4f5a6b',
+    serial: 3,
+    target: 'https://api.dev.example.com',
+    subscriptions: [
+      { ...kept, appliedAt: '2026-11-28T10:00:00.000Z' },
+      { ...ref('command', '_delete', '${GONE}/c'), appliedAt: '2026-11-28T10:00:00.000Z', uncertain: true },
+    ],
   });
 }
 
@@ -142,16 +148,7 @@ describe('renderPlanJson', () => {
     // planChanges puts the refs it is given into the plan as they are.
     const url = 'https://h.example.com/p?code=s3cret';
     const carrying = { ...ref('patient', '_create', url), endpointSha256: sha256Hex(url), resolvedEndpoint: url, variables: ['KEY'] };
-    const plan = planChanges({
-      desired: [carrying],
-      state: null,
-      manifestSha256: sha256Hex('manifest'),
-      env: {},
-      target: null,
-      resync: false,
-      maxDeletePercent: 25,
-      allowMassDelete: false,
-    });
+    const plan = planOf([carrying], null);
     expect(plan.subscribes[0]?.ref).toBe(carrying);
     const text = renderPlanJson(plan);
     expect(text).not.toMatch(/s3cret|resolvedEndpoint|variables/);
