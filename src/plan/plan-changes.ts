@@ -1,5 +1,6 @@
 import type { Environment } from '../manifest/types.js';
 import { resolveTemplate } from '../manifest/variables.js';
+import { pickRef } from '../state/state-entries.js';
 import type { State, StateEntry } from '../state/types.js';
 import { subscriptionKey, type SubscriptionRef } from '../subscription.js';
 import { sha256Hex } from '../sha256.js';
@@ -70,7 +71,7 @@ export function planChanges(input: PlanInput): Plan {
     if (kept.has(key)) continue;
     const op: Unsubscribe = {
       kind: 'unsubscribe',
-      ref: toRef(entry),
+      ref: pickRef(entry),
       reason: entry.uncertain ? 'uncertain' : 'removed',
     };
     const blocked = checkResolvable(entry, input.env);
@@ -127,16 +128,6 @@ function itself(ref: SubscriptionRef): SubscriptionRef {
 
 function refOfOperation(op: Unsubscribe): SubscriptionRef {
   return op.ref;
-}
-
-/** A state entry's ref, without what the state records beside it. */
-function toRef(ref: SubscriptionRef): SubscriptionRef {
-  return {
-    entityTypeName: ref.entityTypeName,
-    actionName: ref.actionName,
-    endpoint: ref.endpoint,
-    endpointSha256: ref.endpointSha256,
-  };
 }
 
 /**
