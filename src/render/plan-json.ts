@@ -8,6 +8,7 @@ import { describeSchemaErrors, type SchemaValidator } from '../schema-errors.js'
 import type { Plan } from '../plan/types.js';
 import type { SubscriptionRef } from '../subscription.js';
 import { maskEndpoint } from './mask-endpoint.js';
+import { memoized } from './memoized.js';
 import { validate as validateGenerated } from './plan-schema.validator.js';
 import { printable } from './printable.js';
 
@@ -19,12 +20,13 @@ export const PLAN_VERSION = 1;
 export function renderPlanJson(plan: Plan): string {
   // Each ref is rebuilt from its four fields: whatever else a caller's object holds stays out.
   // Endpoints repeat across a plan's operations: each is masked once.
-  const masked = new Map<string, string>();
-  const maskRef = (ref: SubscriptionRef): SubscriptionRef => {
-    let endpoint = masked.get(ref.endpoint);
-    if (endpoint === undefined) masked.set(ref.endpoint, (endpoint = maskEndpoint(ref.endpoint)));
-    return { entityTypeName: ref.entityTypeName, actionName: ref.actionName, endpoint, endpointSha256: ref.endpointSha256 };
-  };
+  const mask = memoized(maskEndpoint);
+  const maskRef = (ref: SubscriptionRef): SubscriptionRef => ({
+    entityTypeName: ref.entityTypeName,
+    actionName: ref.actionName,
+    endpoint: mask(ref.endpoint),
+    endpointSha256: ref.endpointSha256,
+  });
   const output: Plan = {
     ...plan,
     subscribes: plan.subscribes.map((op) => ({ ...op, ref: maskRef(op.ref) })),

@@ -3,6 +3,7 @@ import type { Operation, Plan } from '../plan/types.js';
 import type { SubscriptionRef } from '../subscription.js';
 import { styler } from './color.js';
 import { maskEndpoint } from './mask-endpoint.js';
+import { memoized } from './memoized.js';
 import { DEFAULT_MANIFEST } from '../manifest/default-manifest.js';
 import { blockedNote, planSummaryLine, reasonTag, refusalLines, reresolvedTemplates } from './plan-words.js';
 import { printable } from './printable.js';
@@ -65,16 +66,6 @@ export function renderPlanText(plan: Plan, opts: PlanTextOptions): string {
 
   lines.push(style('bold', planSummaryLine(plan, printable(opts.manifest ?? DEFAULT_MANIFEST))));
   return lines.join('\n') + '\n';
-}
-
-/** `render` computed once per distinct text. */
-function memoized(render: (text: string) => string): (text: string) => string {
-  const done = new Map<string, string>();
-  return (text) => {
-    let out = done.get(text);
-    if (out === undefined) done.set(text, (out = render(text)));
-    return out;
-  };
 }
 
 function describeBase(plan: Plan): string {
