@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultPicker } from './faults.js';
 import type { ResolvedEmulatorOptions } from './options.js';
 import type { SlidingWindow } from './rate-window.js';
+import type { TokenBucket } from './token-bucket.js';
 import type { SubscriptionStore } from './store.js';
 import type { TokenStore } from './tokens.js';
 
@@ -59,7 +60,8 @@ export interface EmulatorContext {
   tokens: TokenStore;
   store: SubscriptionStore;
   faults: FaultPicker;
-  window: SlidingWindow | null;
+  /** The rate limit, if any: `take` answers null to let a call through, else seconds to wait. */
+  window: SlidingWindow | TokenBucket | null;
   stats: EmulatorStats;
   /** The most recent dispatcher calls, oldest first (bounded). */
   calls: RecordedCall[];

@@ -1,4 +1,5 @@
 import type { RunningEmulator } from './server.js';
+import type { ResolvedEmulatorOptions } from './options.js';
 
 /**
  * What `biot-subs emulator` prints: where it listens and the environment a client needs. The
@@ -19,11 +20,16 @@ export function describeEmulator(running: Pick<RunningEmulator, 'url' | 'options
   lines.push(
     '',
     `Faults: latency ${options.latencyMs} ms, fail rate ${options.failRate}, lost-response rate ${options.lostResponseRate}, ` +
-      `rate limit ${options.rateLimit === null ? 'none' : `${options.rateLimit}/s`}, seed ${options.seed}; tokens live ${options.tokenTtlSeconds} s`,
+      `rate limit ${rateLimitText(options)}, seed ${options.seed}; tokens live ${options.tokenTtlSeconds} s`,
     `Held subscriptions: GET ${url}/_emulator/subscriptions`,
     'Stop with Ctrl-C.',
   );
   return lines.join('\n');
+}
+
+function rateLimitText(options: ResolvedEmulatorOptions): string {
+  if (options.rateLimit === null) return 'none';
+  return options.rateLimitBurst === null ? `${options.rateLimit}/s` : `${options.rateLimit}/s (token bucket, burst ${options.rateLimitBurst})`;
 }
 
 /** Quotes for a POSIX shell only when needed, so the common demo values stay readable. */

@@ -33,6 +33,12 @@ export interface EmulatorOptions {
   lostResponseRate?: number;
   /** Dispatcher calls accepted per sliding second; the excess gets 429 with Retry-After. */
   rateLimit?: number;
+  /**
+   * With `rateLimit`: limit by a token bucket instead, refilled at `rateLimit` calls a second and
+   * holding at most this many (a burst). BioT does not document how it counts; this is the other
+   * common way.
+   */
+  rateLimitBurst?: number;
   /** Seed of every random choice the emulator makes, so a failing run can be replayed. */
   seed?: number;
   /** Lifetime of access tokens; default 300. */
@@ -49,8 +55,9 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
 }
 
-export type ResolvedEmulatorOptions = Required<Omit<EmulatorOptions, 'rateLimit'>> & {
+export type ResolvedEmulatorOptions = Required<Omit<EmulatorOptions, 'rateLimit' | 'rateLimitBurst'>> & {
   rateLimit: number | null;
+  rateLimitBurst: number | null;
 };
 
 /** Checks and fills in defaults; a bad value is a programming or flag error, so it throws. */
@@ -62,6 +69,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     failRate: options.failRate ?? 0,
     lostResponseRate: options.lostResponseRate ?? 0,
     rateLimit: options.rateLimit ?? null,
+    rateLimitBurst: options.rateLimitBurst ?? null,
     seed: options.seed ?? 1,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
     refreshTtlSeconds: options.refreshTtlSeconds ?? 3600,
@@ -75,6 +83,10 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   check(isFraction(resolved.failRate), 'failRate must be between 0 and 1');
   check(isFraction(resolved.lostResponseRate), 'lostResponseRate must be between 0 and 1');
   check(resolved.rateLimit === null || (Number.isFinite(resolved.rateLimit) && resolved.rateLimit > 0), 'rateLimit must be > 0');
+  check(
+    resolved.rateLimitBurst === null || (resolved.rateLimit !== null && Number.isInteger(resolved.rateLimitBurst) && resolved.rateLimitBurst >= 1),
+    'rateLimitBurst must be an integer >= 1, with rateLimit',
+  );
   check(Number.isInteger(resolved.seed), 'seed must be an integer');
   check(resolved.tokenTtlSeconds > 0 && resolved.refreshTtlSeconds > 0, 'token lifetimes must be > 0');
   check(isNonNegative(resolved.retryAfterSeconds), 'retryAfterSeconds must be >= 0');

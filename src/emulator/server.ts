@@ -10,6 +10,7 @@ import { errorBody, readBody, sendJson, traceIdOf } from './http-io.js';
 import { resolveEmulatorOptions, type EmulatorOptions, type Fault, type ResolvedEmulatorOptions } from './options.js';
 import { mulberry32 } from './prng.js';
 import { SlidingWindow } from './rate-window.js';
+import { TokenBucket } from './token-bucket.js';
 import { SubscriptionStore } from './store.js';
 import { TokenStore } from './tokens.js';
 
@@ -57,7 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tokens: new TokenStore(resolved.tokenTtlSeconds * 1000, resolved.refreshTtlSeconds * 1000),
     store: new SubscriptionStore(),
     faults: new FaultPicker(mulberry32(resolved.seed), resolved.failRate, resolved.lostResponseRate),
-    window: resolved.rateLimit === null ? null : new SlidingWindow(resolved.rateLimit),
+    window: rateLimitOf(resolved),
     stats: emptyStats(),
     calls: [],
     now: () => Date.now(),
@@ -105,6 +106,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     expireTokens: () => ctx.tokens.expireAllAccess(),
     hold: (triple) => void ctx.store.add(triple),
   };
+}
+
+function rateLimitOf(options: ResolvedEmulatorOptions): SlidingWindow | TokenBucket | null {
+  if (options.rateLimit === null) return null;
+  return options.rateLimitBurst === null ? new SlidingWindow(options.rateLimit) : new TokenBucket(options.rateLimit, options.rateLimitBurst);
 }
 
 async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -24,10 +24,15 @@ describe('describeEmulator', () => {
     expect(text).toContain(`export BIOT_SERVICE_USER_ID='my id'`);
     expect(text).toContain(`export BIOT_SERVICE_USER_SECRET_KEY='it'\\''s'`);
   });
+
+  it('names a token-bucket limit and its burst', () => {
+    const text = describeEmulator({ url: 'http://127.0.0.1:1', options: resolveEmulatorOptions({ rateLimit: 80, rateLimitBurst: 10 }) });
+    expect(text).toContain('rate limit 80/s (token bucket, burst 10)');
+  });
 });
 
 describe('resolveEmulatorOptions', () => {
-  it.each([{ failRate: 1.5 }, { lostResponseRate: -1 }, { rateLimit: 0 }, { port: 70000 }, { latencyMs: Number.NaN }, { seed: 1.5 }])('refuses %o', (options) => {
+  it.each([{ failRate: 1.5 }, { lostResponseRate: -1 }, { rateLimit: 0 }, { port: 70000 }, { latencyMs: Number.NaN }, { seed: 1.5 }, { rateLimitBurst: 5 }, { rateLimit: 80, rateLimitBurst: 0 }, { rateLimit: 80, rateLimitBurst: 2.5 }])('refuses %o', (options) => {
     expect(() => resolveEmulatorOptions(options)).toThrow(RangeError);
   });
 });

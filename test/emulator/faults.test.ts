@@ -106,6 +106,17 @@ describe('rate limit', () => {
     expect(emu.stats().rateLimited).toBe(3);
     expect(emu.subscriptions()).toHaveLength(5);
   });
+
+  it('with rateLimitBurst, limits by a token bucket: the burst at once, then 429 until tokens refill', async () => {
+    // One token a second: none comes back while the test runs.
+    const { emu, auth } = await start({ rateLimit: 1, rateLimitBurst: 2 });
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, n) => post(`${emu.url}${SUBSCRIBE}`, triple(n), auth)));
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited).toHaveLength(2);
+    expect(limited[0]?.headers.get('retry-after')).toBe('1');
+    expect(emu.stats().rateLimited).toBe(2);
+    expect(emu.subscriptions()).toHaveLength(2);
+  });
 });
 
 describe('close', () => {
