@@ -27,12 +27,35 @@ export interface RateControlOptions {
 /** Calls in the window needed before the measured rate is trusted over the allowance. */
 const MIN_SAMPLES = 10;
 
+/**
+ * How the server seems to count calls. 'window': calls let through in the last window (a sliding
+ * or fixed window), so after a 429 old calls must leave it first. 'refill': a token bucket, whose
+ * tokens come back at a steady rate; a call the window model said must fail went through.
+ */
+export type LimitCounting = 'window' | 'refill';
+
 export interface RateControlSnapshot {
   rate: number;
   inFlightLimit: number;
   inFlight: number;
   slowStart: boolean;
+  counting: LimitCounting;
 }
+
+/** One call that tests the window model after a 429 in the first window. */
+type WindowProbe = { state: 'due'; by: number } | { state: 'sent'; at: number };
+
+/** Calls and time needed before a refill rate measured since the last cut is trusted. */
+const MIN_REFILL_SAMPLES = 5;
+const MIN_REFILL_SPAN_MS = 100;
+/**
+ * Least time between two cuts when counting by refill. A bucket keeps no window of old calls: a
+ * 429 for a call sent after a cut says the cut was not enough, once the calls in flight at the
+ * cut are back.
+ */
+const REFILL_CUT_GAP_MS = 200;
+/** Past the limit found, a token bucket's rate is probed with a step that doubles this often. */
+const PROBE_DOUBLING_MS = 250;
 
 /**
  * Pacing by rate and by concurrency, adapted by AIMD on 429s. Pure: the caller passes the time.
@@ -55,6 +78,14 @@ export interface RateControlSnapshot {
  *   successes.
  * - The rate never grows past twice what was recently sent: a rate unused (the server is slow and
  *   concurrency binds) must not become a burst later.
+ * - A 429 within the first window is ambiguous: a window limit of N calls and a token bucket with a
+ *   burst of N both let N calls through at once and refuse the next. Taking it for a window, as
+ *   above, holds the window limit, but would hold a bucket's client at a fraction of its rate for
+ *   the whole run. So one call, paced at the new rate, tests it before the window empties: a
+ *   window limit refuses it, a bucket (whose tokens refill) lets it through. Then the control
+ *   counts by refill: no waiting for the window to empty, the limit found from the calls let
+ *   through since the last cut (a bucket is empty at each 429), and, once past it, a probing step
+ *   that doubles every 250 ms without a 429, since the first guess may be far below the rate.
  * Pacing by rate, not only by calls in flight, is what holds a rate limit when BioT answers fast.
  */
 export class RateControl {
@@ -74,10 +105,18 @@ export class RateControl {
   /** Send times of recent calls; `throttled` once answered 429. */
   readonly #sends: Array<{ at: number; throttled: boolean }> = [];
   #firstSendAt: number | null = null;
-  #lastCutAt = Number.NEGATIVE_INFINITY;
+  /** A 429 cuts only for a call sent from this time on, and only from `#nextCutAt` on. */
+  #cutsFromSendAt = Number.NEGATIVE_INFINITY;
+  #nextCutAt = Number.NEGATIVE_INFINITY;
   #slowStart: boolean;
   /** The rate the server let through at the last cut: where its limit was found. */
   #ceiling = 0;
+  #counting: LimitCounting = 'window';
+  #probe: WindowProbe | null = null;
+  /** Since when calls let through count toward the refill rate: the last cut, or the switch to refill. */
+  #refillSince = 0;
+  /** Since when the rate has been past the limit found, when counting by refill. */
+  #probingSince: number | null = null;
 
   constructor(options: RateControlOptions, now: number) {
     this.#maxInFlight = Math.max(1, Math.floor(options.maxInFlight));
@@ -102,6 +141,11 @@ export class RateControl {
     this.#refill(now);
     if (this.#initialWindow > 0) return this.#waitForWindow(now);
     const forToken = this.#tokens >= 1 - 1e-9 ? 0 : Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
+    // Sent after the window's oldest call has left, the probe would go through either way.
+    if (this.#probe?.state === 'due' && now >= this.#probe.by) this.#probe = null;
+    if (this.#counting === 'refill' || this.#probe?.state === 'due') return forToken;
+    // Its answer decides whether to wait for the window: wait for it, not for a timer.
+    if (this.#probe?.state === 'sent') return Number.POSITIVE_INFINITY;
     return Math.max(forToken, this.#waitForWindow(now));
   }
 
@@ -128,6 +172,7 @@ export class RateControl {
       if (this.#initialWindow === 0) this.#tokens = 0;
     } else this.#tokens -= 1;
     this.#inFlight += 1;
+    if (this.#probe?.state === 'due') this.#probe = { state: 'sent', at: now };
     this.#sends.push({ at: now, throttled: false });
     this.#firstSendAt ??= now;
   }
@@ -135,6 +180,10 @@ export class RateControl {
   /** Records how a call sent at `sentAt` ended; true when it cut the rate. */
   onDone(now: number, sentAt: number, result: PacingResult): boolean {
     this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (this.#probe?.state === 'sent' && this.#probe.at === sentAt) {
+      this.#probe = null;
+      if (result === 'ok') this.#countByRefill(now);
+    }
     if (result === 'throttled') {
       const sent = this.#sends.find((s) => s.at === sentAt && !s.throttled);
       if (sent) sent.throttled = true;
@@ -166,31 +215,77 @@ export class RateControl {
   }
 
   snapshot(): RateControlSnapshot {
-    return { rate: this.#rate, inFlightLimit: Math.floor(this.#inFlightLimit), inFlight: this.#inFlight, slowStart: this.#slowStart };
+    return {
+      rate: this.#rate,
+      inFlightLimit: Math.floor(this.#inFlightLimit),
+      inFlight: this.#inFlight,
+      slowStart: this.#slowStart,
+      counting: this.#counting,
+    };
   }
 
   #maybeCut(now: number, sentAt: number): boolean {
-    if (sentAt < this.#lastCutAt || now - this.#lastCutAt < this.#windowMs) return false;
+    if (sentAt < this.#cutsFromSendAt || now < this.#nextCutAt) return false;
     this.#refill(now);
-    // A handful of calls says little about a limit (one 429 on a first call would measure ~0/s):
-    // then cut the allowance itself.
-    const accepted = this.acceptedRate(now);
-    const basis = this.#sends.length >= MIN_SAMPLES ? Math.min(this.#rate, accepted) : this.#rate;
+    if (this.#counting === 'window' && this.#probe === null && now - (this.#firstSendAt ?? now) < this.#windowMs) {
+      const oldest = this.#sends.find((s) => !s.throttled);
+      if (oldest !== undefined) this.#probe = { state: 'due', by: oldest.at + this.#windowMs };
+    }
+    const basis = Math.min(this.#rate, this.#counting === 'refill' ? this.#refillRate(now) : this.#windowRate(now));
     this.#ceiling = basis;
     this.#rate = clamp(this.#decrease * basis, this.#minRate, this.#maxRate);
     this.#inFlightLimit = Math.max(1, this.#inFlightLimit * this.#decrease);
     this.#slowStart = false;
     this.#initialWindow = 0;
     this.#tokens = 0;
-    this.#lastCutAt = now;
+    this.#cutsFromSendAt = now;
+    this.#nextCutAt = now + (this.#counting === 'refill' ? REFILL_CUT_GAP_MS : this.#windowMs);
+    this.#refillSince = now;
+    this.#probingSince = null;
     return true;
+  }
+
+  /**
+   * What the server let through over the last window, as a window limit counts it. A handful of
+   * calls says little about a limit (one 429 on a first call would measure ~0/s): then the
+   * allowance itself.
+   */
+  #windowRate(now: number): number {
+    return this.#sends.length >= MIN_SAMPLES ? this.acceptedRate(now) : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * A token bucket is empty at each 429, so the calls let through since the last one (or since
+   * the switch to refill) came at its refill rate, at most. Too short a span: the allowance.
+   */
+  #refillRate(now: number): number {
+    this.#prune(now);
+    const since = Math.max(this.#refillSince, now - this.#windowMs);
+    const letThrough = this.#sends.filter((s) => !s.throttled && s.at > since).length;
+    if (now - since < MIN_REFILL_SPAN_MS || letThrough < MIN_REFILL_SAMPLES) return Number.POSITIVE_INFINITY;
+    return (letThrough * 1000) / (now - since);
+  }
+
+  /**
+   * The probe went through a window the window model said was full: the server refills. What the
+   * first window let through is then no limit: go on from at least the initial rate, probing up.
+   */
+  #countByRefill(now: number): void {
+    this.#counting = 'refill';
+    this.#rate = Math.min(this.#maxRate, Math.max(this.#rate, this.#ceiling, this.#initialRate));
+    this.#ceiling = this.#rate;
+    this.#probingSince = now;
+    this.#refillSince = now;
+    // Nothing else was sent while the probe was out: the next 429 is news, and may cut at once.
+    this.#cutsFromSendAt = now;
+    this.#nextCutAt = now;
   }
 
   #increase(now: number, sentAt: number): void {
     this.#refill(now);
     // Slow start: +1/round-trip per success is +rate per round trip. A round trip under 1 ms
     // counts as 1 ms.
-    const step = this.#slowStart ? 1000 / Math.max(1, now - sentAt) : this.#increasePerSecond() / this.#rate;
+    const step = this.#slowStart ? 1000 / Math.max(1, now - sentAt) : this.#increasePerSecond(now) / this.#rate;
     // Grow only while the rate is in use: never past twice what was sent lately.
     const ceiling = Math.max(this.#initialRate, 2 * this.measuredRate(now));
     if (this.#rate < ceiling) this.#rate = Math.min(this.#maxRate, ceiling, this.#rate + step);
@@ -200,11 +295,14 @@ export class RateControl {
   /**
    * Additive increase, in requests/s gained per second of successes: back to just under the
    * limit found (97% of it) in about a second, then probing past it five times slower, so a
-   * 429 comes every few seconds rather than every cycle of a fast saw-tooth.
+   * 429 comes every few seconds rather than every cycle of a fast saw-tooth. Counting by refill,
+   * the probing step starts at 5% of that limit and doubles every 250 ms without a 429.
    */
-  #increasePerSecond(): number {
-    const share = this.#rate < 0.97 * this.#ceiling ? 0.05 : 0.01;
-    return Math.max(0.5, share * this.#ceiling);
+  #increasePerSecond(now: number): number {
+    if (this.#rate < 0.97 * this.#ceiling) return Math.max(0.5, 0.05 * this.#ceiling);
+    if (this.#counting === 'window') return Math.max(0.5, 0.01 * this.#ceiling);
+    this.#probingSince ??= now;
+    return Math.max(0.5, 0.05 * this.#ceiling * 2 ** ((now - this.#probingSince) / PROBE_DOUBLING_MS));
   }
 
   #prune(now: number): void {

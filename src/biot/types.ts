@@ -1,4 +1,5 @@
 import type { BiotErrorDetail } from '../errors.js';
+import type { LimitCounting } from './rate-control.js';
 
 export type Credentials =
   | { kind: 'service-user'; id: string; secretKey: string }
@@ -40,4 +41,6 @@ export interface BiotClientStats {
   /** The pace now: requests per second and calls in flight allowed. */
   rate: number;
   inFlightLimit: number;
+  /** How BioT's rate limit seems to count calls, from its 429s: per window, or a refilling bucket. */
+  limitCounting: LimitCounting;
 }

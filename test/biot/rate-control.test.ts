@@ -164,19 +164,143 @@ describe('RateControl AIMD', () => {
   });
 });
 
+/**
+ * 11 calls in the initial window at 0 ms: 10 let through, then the last answered 429 at 1 ms, as
+ * a window limit of 10 or a token bucket with a burst of 10 answers. The cut takes it for a
+ * window of 10 calls a second.
+ */
+function firstWindowCut(): RateControl {
+  const ctl = new RateControl({ maxInFlight: 16 }, 0);
+  for (let i = 0; i < 11; i += 1) ctl.onSend(0);
+  for (let i = 0; i < 10; i += 1) ctl.onDone(1, 0, 'ok');
+  expect(ctl.onDone(1, 0, 'throttled')).toBe(true);
+  expect(ctl.snapshot()).toMatchObject({ rate: 9, counting: 'window' });
+  return ctl;
+}
+
+describe('RateControl: a window limit or a token bucket', () => {
+  it('after a 429 in the first window, sends one probe at the new pace and nothing else until it is answered', () => {
+    const ctl = firstWindowCut();
+    // Without the probe, the next call would wait for the first window to empty (at 1000 ms).
+    expect(ctl.waitMs(1)).toBe(112);
+    expect(ctl.waitMs(113)).toBe(0);
+    ctl.onSend(113);
+    expect(ctl.waitMs(113)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('a probe let through means a token bucket: counts by refill, from at least the initial rate, without waiting for the window', () => {
+    const ctl = firstWindowCut();
+    ctl.onSend(113);
+    expect(ctl.onDone(115, 113, 'ok')).toBe(false);
+    expect(ctl.snapshot().counting).toBe('refill');
+    // The initial rate, and the probe's own success as a first step up.
+    expect(ctl.snapshot().rate).toBeGreaterThanOrEqual(40);
+    expect(ctl.snapshot().rate).toBeLessThan(41);
+    // Paced at 40/s (25 ms a call), not held until 1000 ms.
+    expect(ctl.waitMs(115)).toBeLessThanOrEqual(25);
+  });
+
+  it('a probe answered 429 confirms the window: the next call waits for the window to empty', () => {
+    const ctl = firstWindowCut();
+    ctl.onSend(113);
+    expect(ctl.onDone(115, 113, 'throttled')).toBe(false);
+    expect(ctl.snapshot()).toMatchObject({ rate: 9, counting: 'window' });
+    expect(ctl.waitMs(115)).toBe(885);
+  });
+
+  it('no probe once the oldest call of the window has left it: a call then goes through under either model', () => {
+    const ctl = firstWindowCut();
+    expect(ctl.waitMs(1000)).toBe(0);
+    ctl.onSend(1000);
+    ctl.onDone(1002, 1000, 'ok');
+    expect(ctl.snapshot().counting).toBe('window');
+  });
+
+  it('counting by refill, a 429 cuts to 0.9x the calls let through since the last cut, and may cut again 200 ms later', () => {
+    const ctl = firstWindowCut();
+    ctl.onSend(113);
+    ctl.onDone(115, 113, 'ok');
+    // 10 calls let through from 115 ms until a 429 at 421 ms: ~33/s got through, below the 40/s
+    // allowed, and a bucket is empty at a 429.
+    for (let i = 1; i <= 10; i += 1) call(ctl, 115 + i * 30, 1, 'ok');
+    expect(call(ctl, 420, 1, 'throttled')).toBe(true);
+    expect(ctl.snapshot().rate).toBeCloseTo((0.9 * 10 * 1000) / (421 - 115), 5);
+    // A 429 within 200 ms of the cut does not cut again; one after that does, from what got
+    // through since the cut: 5 calls in 210 ms.
+    expect(call(ctl, 500, 1, 'throttled')).toBe(false);
+    for (let i = 1; i <= 5; i += 1) call(ctl, 500 + i * 20, 1, 'ok');
+    expect(call(ctl, 630, 1, 'throttled')).toBe(true);
+    expect(ctl.snapshot().rate).toBeCloseTo((0.9 * 5 * 1000) / (631 - 421), 5);
+  });
+
+  it('counting by refill, past the limit found the rate is probed with a step that doubles every 250 ms', () => {
+    const ctl = firstWindowCut();
+    ctl.onSend(113);
+    ctl.onDone(115, 113, 'ok');
+    // At 40/s from 115 ms, the step starts at 2/s per second and doubles every 250 ms: a second
+    // later the rate is ~40 + 2 * (2^4 - 1) / (4 ln 2) = ~51/s; 1% of 40 a second would be 40.4.
+    let now = 115;
+    while (now < 1115) {
+      now += 1000 / ctl.snapshot().rate;
+      call(ctl, now, 1, 'ok');
+    }
+    expect(ctl.snapshot().rate).toBeGreaterThan(48);
+    expect(ctl.snapshot().rate).toBeLessThan(60);
+  });
+});
+
 interface SimulationResult {
   throughput: number;
   rejectedShare: number;
 }
 
-/**
- * Virtual-time run of `workers` callers against a server that accepts `limit` calls per sliding
- * second and answers 429 with Retry-After 1 s past it, as the emulator does. Timers fire 1 ms
- * late, as Node's do.
- */
-function simulate(limit: number, workers: number, latencyMs: number, durationMs: number): SimulationResult {
-  const ctl = new RateControl({ maxInFlight: workers }, 0);
+/** A rate-limited server: true when it lets a call that arrives at `now` through. */
+type LimitedServer = (now: number) => boolean;
+
+/** `limit` calls let through per sliding second, as the emulator counts them. */
+function slidingWindow(limit: number): LimitedServer {
   const accepted: number[] = [];
+  return (now) => {
+    while (accepted.length > 0 && (accepted[0] ?? 0) <= now - 1000) accepted.shift();
+    if (accepted.length >= limit) return false;
+    accepted.push(now);
+    return true;
+  };
+}
+
+/** `limit` calls per calendar second, the window starting `offsetMs` into the run. */
+function fixedWindows(limit: number, offsetMs: number): LimitedServer {
+  let window = Number.NaN;
+  let count = 0;
+  return (now) => {
+    const current = Math.floor((now + 1000 - offsetMs) / 1000);
+    if (current !== window) [window, count] = [current, 0];
+    if (count >= limit) return false;
+    count += 1;
+    return true;
+  };
+}
+
+/** A token bucket: `rate` tokens a second, at most `burst` saved up, full at the start. */
+function tokenBucket(rate: number, burst: number): LimitedServer {
+  let tokens = burst;
+  let at = 0;
+  return (now) => {
+    tokens = Math.min(burst, tokens + ((now - at) * rate) / 1000);
+    at = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+}
+
+/**
+ * Virtual-time run of `workers` callers against `server`, which answers 429 past its limit. A
+ * worker answered 429 waits 1 s (a Retry-After), as the emulator asks. Timers fire 1 ms late, as
+ * Node's do.
+ */
+function simulate(server: LimitedServer, workers: number, latencyMs: number, durationMs: number): SimulationResult {
+  const ctl = new RateControl({ maxInFlight: workers }, 0);
   const idleUntil: number[] = Array.from({ length: workers }, () => 0);
   const busy: boolean[] = Array.from({ length: workers }, () => false);
   let inflight: Array<{ at: number; sentAt: number; worker: number; throttled: boolean }> = [];
@@ -198,11 +322,8 @@ function simulate(limit: number, workers: number, latencyMs: number, durationMs:
       wait = ctl.waitMs(now);
       if (wait !== 0) break;
       ctl.onSend(now);
-      while (accepted.length > 0 && (accepted[0] ?? 0) <= now - 1000) accepted.shift();
-      const throttled = accepted.length >= limit;
-      if (!throttled) accepted.push(now);
       busy[w] = true;
-      inflight.push({ at: now + latencyMs, sentAt: now, worker: w, throttled });
+      inflight.push({ at: now + latencyMs, sentAt: now, worker: w, throttled: !server(now) });
     }
     const next = [
       ...inflight.map((c) => c.at),
@@ -221,16 +342,42 @@ describe('RateControl against a rate-limited server (simulated)', () => {
     [80, 4, 1],
     [20, 8, 1],
     [300, 32, 2],
-  ])('limit %i/s, %i workers, %i ms latency, 30 s: at least 90 percent of the limit, at most 2 percent answered 429', (limit, workers, latency) => {
-    const { throughput, rejectedShare } = simulate(limit, workers, latency, 30_000);
+  ])('sliding window of %i/s, %i workers, %i ms latency, 30 s: at least 90 percent of the limit, at most 2 percent answered 429', (limit, workers, latency) => {
+    const { throughput, rejectedShare } = simulate(slidingWindow(limit), workers, latency, 30_000);
     expect(throughput).toBeGreaterThanOrEqual(0.9 * limit);
     expect(throughput).toBeLessThanOrEqual(limit);
     expect(rejectedShare).toBeLessThanOrEqual(0.02);
   });
 
   it('the benchmark case over a short run (80/s, 16 workers, 5 s): slow start included, at least 85 percent', () => {
-    const { throughput, rejectedShare } = simulate(80, 16, 1, 5_000);
+    const { throughput, rejectedShare } = simulate(slidingWindow(80), 16, 1, 5_000);
     expect(throughput).toBeGreaterThanOrEqual(0.85 * 80);
     expect(rejectedShare).toBeLessThanOrEqual(0.02);
+  });
+
+  it.each([0, 300, 990])('fixed one-second windows of 80 calls, starting %i ms in: at least 90 percent, at most 2 percent answered 429', (offset) => {
+    const { throughput, rejectedShare } = simulate(fixedWindows(80, offset), 16, 1, 30_000);
+    expect(throughput).toBeGreaterThanOrEqual(0.9 * 80);
+    expect(rejectedShare).toBeLessThanOrEqual(0.02);
+  });
+
+  // A first window that lets only the burst through reads, as a window limit, as a fraction of
+  // the bucket's rate: the probe is what keeps these runs near the rate.
+  it.each([
+    [80, 80, 16, 1],
+    [80, 20, 16, 1],
+    [80, 10, 16, 1],
+    [80, 10, 16, 40],
+    [300, 30, 32, 2],
+  ])('token bucket of %i/s with a burst of %i, %i workers, %i ms latency, 30 s: at least 90 percent of its rate, at most 3 percent answered 429', (rate, burst, workers, latency) => {
+    const { throughput, rejectedShare } = simulate(tokenBucket(rate, burst), workers, latency, 30_000);
+    expect(throughput).toBeGreaterThanOrEqual(0.9 * rate);
+    expect(rejectedShare).toBeLessThanOrEqual(0.03);
+  });
+
+  it('a token bucket with a burst of 10 in the benchmark case (80/s, 16 workers, 10 s): at least 85 percent', () => {
+    const { throughput, rejectedShare } = simulate(tokenBucket(80, 10), 16, 1, 10_000);
+    expect(throughput).toBeGreaterThanOrEqual(0.85 * 80);
+    expect(rejectedShare).toBeLessThanOrEqual(0.03);
   });
 });
