@@ -203,8 +203,8 @@ export function createBiotClient(options: BiotClientOptions): BiotClient {
       await tokens.token();
     },
     stats: () => {
-      const { rate, inFlightLimit, counting } = limiter.snapshot();
-      return { ...counters, rate, inFlightLimit, limitCounting: counting };
+      const { rate, inFlightLimit, limitCounting } = limiter.snapshot();
+      return { ...counters, rate, inFlightLimit, limitCounting };
     },
   };
 }

@@ -39,21 +39,30 @@ export interface RateControlSnapshot {
   inFlightLimit: number;
   inFlight: number;
   slowStart: boolean;
-  counting: LimitCounting;
+  limitCounting: LimitCounting;
 }
 
 /** One call that tests the window model after a 429 in the first window. */
-type WindowProbe = { state: 'due'; by: number } | { state: 'sent'; at: number };
+type WindowProbe = { state: 'due' | 'sent'; at: number; by: number };
 
 /** Calls and time needed before a refill rate measured since the last cut is trusted. */
 const MIN_REFILL_SAMPLES = 5;
 const MIN_REFILL_SPAN_MS = 100;
 /**
- * Least time between two cuts when counting by refill. A bucket keeps no window of old calls: a
- * 429 for a call sent after a cut says the cut was not enough, once the calls in flight at the
- * cut are back.
+ * Least time between two cuts when counting by refill. A bucket keeps no window of old calls to
+ * wait out: a 429 for a call sent after a cut says the cut was not enough. 200 ms leaves room for
+ * the refill rate's least span and samples.
  */
 const REFILL_CUT_GAP_MS = 200;
+/**
+ * The probe goes at least this long before the window's oldest call would leave it: a server
+ * counts by arrival, not by our send time, and other traffic may share its window.
+ */
+const PROBE_MARGIN_MS = 200;
+/** While the probe is out, how often to look again: its answer may lift the wait for the window. */
+const PROBE_POLL_MS = 25;
+/** The probing step stops doubling here (x1024): a long run without a 429 must not overflow it. */
+const MAX_PROBE_DOUBLINGS = 10;
 /** Past the limit found, a token bucket's rate is probed with a step that doubles this often. */
 const PROBE_DOUBLING_MS = 250;
 
@@ -61,8 +70,8 @@ const PROBE_DOUBLING_MS = 250;
  * Pacing by rate and by concurrency, adapted by AIMD on 429s. Pure: the caller passes the time.
  *
  * - A token bucket (burst of 2, so a timer firing late does not lose time) paces sends at `rate`,
- *   and no more than `rate` calls are let through in any window, as a sliding-window limiter
- *   counts them.
+ *   and, counting by window, no more than `rate` calls are let through in any window, as a
+ *   sliding-window limiter counts them (a given --rate, in every mode).
  * - Slow start opens with an initial window: one call per worker (at most `initialRate` calls)
  *   goes at once, unpaced. Then, until the first 429, each success adds 1/round-trip to the
  *   rate, so the rate doubles every round trip (as TCP's slow start does) and a run that only
@@ -86,6 +95,7 @@ const PROBE_DOUBLING_MS = 250;
  *   counts by refill: no waiting for the window to empty, the limit found from the calls let
  *   through since the last cut (a bucket is empty at each 429), and, once past it, a probing step
  *   that doubles every 250 ms without a 429, since the first guess may be far below the rate.
+ *   Calls sent for 200 ms with none let through, which no bucket does, switch back to window.
  * Pacing by rate, not only by calls in flight, is what holds a rate limit when BioT answers fast.
  */
 export class RateControl {
@@ -109,7 +119,10 @@ export class RateControl {
   #cutsFromSendAt = Number.NEGATIVE_INFINITY;
   #nextCutAt = Number.NEGATIVE_INFINITY;
   #slowStart: boolean;
-  /** The rate the server let through at the last cut: where its limit was found. */
+  /**
+   * Where the limit was found: the rate the server let through at the last cut, or, on the
+   * switch to refill, the rate the probing starts from.
+   */
   #ceiling = 0;
   #counting: LimitCounting = 'window';
   #probe: WindowProbe | null = null;
@@ -139,14 +152,16 @@ export class RateControl {
   waitMs(now: number): number {
     if (this.#inFlight >= Math.floor(this.#inFlightLimit)) return Number.POSITIVE_INFINITY;
     this.#refill(now);
-    if (this.#initialWindow > 0) return this.#waitForWindow(now);
+    if (this.#initialWindow > 0) return this.#waitForWindow(now, this.#rate);
     const forToken = this.#tokens >= 1 - 1e-9 ? 0 : Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
-    // Sent after the window's oldest call has left, the probe would go through either way.
+    // Sent once the window's oldest call has (nearly) left, the probe would go through either way.
     if (this.#probe?.state === 'due' && now >= this.#probe.by) this.#probe = null;
-    if (this.#counting === 'refill' || this.#probe?.state === 'due') return forToken;
-    // Its answer decides whether to wait for the window: wait for it, not for a timer.
-    if (this.#probe?.state === 'sent') return Number.POSITIVE_INFINITY;
-    return Math.max(forToken, this.#waitForWindow(now));
+    // A given --rate holds per window in every mode: the user may know it as a window limit.
+    const forMaxRate = Number.isFinite(this.#maxRate) ? this.#waitForWindow(now, this.#maxRate) : 0;
+    if (this.#counting === 'refill' || this.#probe?.state === 'due') return Math.max(forToken, forMaxRate);
+    const forWindow = Math.max(forToken, this.#waitForWindow(now, this.#rate));
+    if (this.#probe?.state === 'sent' && now < this.#probe.by) return Math.min(forWindow, PROBE_POLL_MS);
+    return forWindow;
   }
 
   /**
@@ -154,9 +169,9 @@ export class RateControl {
    * counts them: after an overshoot (the first 429 of a run) the window is still full at the
    * server, and calls sent before enough old ones leave it would only collect 429s.
    */
-  #waitForWindow(now: number): number {
+  #waitForWindow(now: number, rate: number): number {
     this.#prune(now);
-    const budget = Math.max(1, Math.floor((this.#rate * this.#windowMs) / 1000));
+    const budget = Math.max(1, Math.floor((rate * this.#windowMs) / 1000));
     const accepted = this.#sends.filter((s) => !s.throttled);
     if (accepted.length < budget) return 0;
     const leaving = accepted[accepted.length - budget];
@@ -172,7 +187,7 @@ export class RateControl {
       if (this.#initialWindow === 0) this.#tokens = 0;
     } else this.#tokens -= 1;
     this.#inFlight += 1;
-    if (this.#probe?.state === 'due') this.#probe = { state: 'sent', at: now };
+    if (this.#probe?.state === 'due') this.#probe = { ...this.#probe, state: 'sent', at: now };
     this.#sends.push({ at: now, throttled: false });
     this.#firstSendAt ??= now;
   }
@@ -220,7 +235,7 @@ export class RateControl {
       inFlightLimit: Math.floor(this.#inFlightLimit),
       inFlight: this.#inFlight,
       slowStart: this.#slowStart,
-      counting: this.#counting,
+      limitCounting: this.#counting,
     };
   }
 
@@ -229,8 +244,9 @@ export class RateControl {
     this.#refill(now);
     if (this.#counting === 'window' && this.#probe === null && now - (this.#firstSendAt ?? now) < this.#windowMs) {
       const oldest = this.#sends.find((s) => !s.throttled);
-      if (oldest !== undefined) this.#probe = { state: 'due', by: oldest.at + this.#windowMs };
+      if (oldest !== undefined) this.#probe = { state: 'due', at: now, by: oldest.at + this.#windowMs - PROBE_MARGIN_MS };
     }
+    if (this.#counting === 'refill' && this.#refillStalled(now)) this.#counting = 'window';
     const basis = Math.min(this.#rate, this.#counting === 'refill' ? this.#refillRate(now) : this.#windowRate(now));
     this.#ceiling = basis;
     this.#rate = clamp(this.#decrease * basis, this.#minRate, this.#maxRate);
@@ -251,6 +267,7 @@ export class RateControl {
    * allowance itself.
    */
   #windowRate(now: number): number {
+    this.#prune(now);
     return this.#sends.length >= MIN_SAMPLES ? this.acceptedRate(now) : Number.POSITIVE_INFINITY;
   }
 
@@ -259,11 +276,27 @@ export class RateControl {
    * the switch to refill) came at its refill rate, at most. Too short a span: the allowance.
    */
   #refillRate(now: number): number {
+    const { span, letThrough } = this.#sinceRefillStart(now);
+    if (span < MIN_REFILL_SPAN_MS || letThrough < MIN_REFILL_SAMPLES) return Number.POSITIVE_INFINITY;
+    return (letThrough * 1000) / span;
+  }
+
+  /**
+   * Taken for a bucket, the server let nothing through for a while though calls kept going: a
+   * bucket would have refilled by then, a full window would not. The probe was wrong (a window
+   * boundary or other traffic let it through): count by window again.
+   */
+  #refillStalled(now: number): boolean {
+    const { span, sent, letThrough } = this.#sinceRefillStart(now);
+    return span >= REFILL_CUT_GAP_MS && sent >= MIN_REFILL_SAMPLES && letThrough === 0;
+  }
+
+  /** Calls sent and let through since the last cut (or the switch to refill), within a window. Calls in flight count as let through until answered. */
+  #sinceRefillStart(now: number): { span: number; sent: number; letThrough: number } {
     this.#prune(now);
     const since = Math.max(this.#refillSince, now - this.#windowMs);
-    const letThrough = this.#sends.filter((s) => !s.throttled && s.at > since).length;
-    if (now - since < MIN_REFILL_SPAN_MS || letThrough < MIN_REFILL_SAMPLES) return Number.POSITIVE_INFINITY;
-    return (letThrough * 1000) / (now - since);
+    const recent = this.#sends.filter((s) => s.at > since);
+    return { span: now - since, sent: recent.length, letThrough: recent.filter((s) => !s.throttled).length };
   }
 
   /**
@@ -302,7 +335,8 @@ export class RateControl {
     if (this.#rate < 0.97 * this.#ceiling) return Math.max(0.5, 0.05 * this.#ceiling);
     if (this.#counting === 'window') return Math.max(0.5, 0.01 * this.#ceiling);
     this.#probingSince ??= now;
-    return Math.max(0.5, 0.05 * this.#ceiling * 2 ** ((now - this.#probingSince) / PROBE_DOUBLING_MS));
+    const doublings = Math.min(MAX_PROBE_DOUBLINGS, (now - this.#probingSince) / PROBE_DOUBLING_MS);
+    return Math.max(0.5, 0.05 * this.#ceiling * 2 ** doublings);
   }
 
   #prune(now: number): void {

@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultPicker } from './faults.js';
 import type { ResolvedEmulatorOptions } from './options.js';
-import type { SlidingWindow } from './rate-window.js';
-import type { TokenBucket } from './token-bucket.js';
 import type { SubscriptionStore } from './store.js';
 import type { TokenStore } from './tokens.js';
 
@@ -54,14 +52,20 @@ export interface RecordedCall {
   body: unknown;
 }
 
+/** A rate limit (a sliding window or a token bucket). */
+export interface RateLimit {
+  /** Null when a call arriving at `now` may pass (and counts it), else the whole seconds to wait. */
+  take(now: number): number | null;
+  reset(): void;
+}
+
 /** What every route handler shares: the emulated BioT's memory and its knobs. */
 export interface EmulatorContext {
   options: ResolvedEmulatorOptions;
   tokens: TokenStore;
   store: SubscriptionStore;
   faults: FaultPicker;
-  /** The rate limit, if any: `take` answers null to let a call through, else seconds to wait. */
-  window: SlidingWindow | TokenBucket | null;
+  rateLimit: RateLimit | null;
   stats: EmulatorStats;
   /** The most recent dispatcher calls, oldest first (bounded). */
   calls: RecordedCall[];

@@ -24,7 +24,7 @@ export function dispatcherRoute(kind: DispatcherKind) {
 
     if (ctx.options.latencyMs > 0 && !(await ctx.sleep(ctx.options.latencyMs))) return;
 
-    const waitSeconds = ctx.window?.take(ctx.now()) ?? null;
+    const waitSeconds = ctx.rateLimit?.take(ctx.now()) ?? null;
     if (waitSeconds !== null) {
       ctx.stats.rateLimited += 1;
       return tooManyRequests(r, waitSeconds, 'rate limit exceeded');

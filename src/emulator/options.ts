@@ -31,7 +31,10 @@ export interface EmulatorOptions {
   failRate?: number;
   /** 0..1: share of changes made whose answer is then lost (drop, 502, 504). */
   lostResponseRate?: number;
-  /** Dispatcher calls accepted per sliding second; the excess gets 429 with Retry-After. */
+  /**
+   * Dispatcher calls accepted per second, counted over a sliding second (or refilling a token
+   * bucket, with `rateLimitBurst`); the excess gets 429 with Retry-After.
+   */
   rateLimit?: number;
   /**
    * With `rateLimit`: limit by a token bucket instead, refilled at `rateLimit` calls a second and

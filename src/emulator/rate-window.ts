@@ -1,9 +1,11 @@
+import type { RateLimit } from './context.js';
+
 /**
  * Sliding one-second window over accepted calls, as a simple API gateway does: a call is let
  * through when fewer than `limit` were let through in the last second. Rejected calls do not
  * count, so a client that backs off gets through again once old calls leave the window.
  */
-export class SlidingWindow {
+export class SlidingWindow implements RateLimit {
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #accepted: number[] = [];

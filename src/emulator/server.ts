@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SubscriptionTriple } from '../subscription.js';
 import { serviceAccessToken, refreshToken, userLogin } from './auth-routes.js';
-import { emptyStats, type EmulatorContext, type EmulatorStats, type RecordedCall, type RouteHandler } from './context.js';
+import { emptyStats, type EmulatorContext, type RateLimit, type EmulatorStats, type RecordedCall, type RouteHandler } from './context.js';
 import { dispatcherRoute } from './dispatcher-routes.js';
 import { FaultPicker } from './faults.js';
 import { errorBody, readBody, sendJson, traceIdOf } from './http-io.js';
@@ -58,7 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tokens: new TokenStore(resolved.tokenTtlSeconds * 1000, resolved.refreshTtlSeconds * 1000),
     store: new SubscriptionStore(),
     faults: new FaultPicker(mulberry32(resolved.seed), resolved.failRate, resolved.lostResponseRate),
-    window: rateLimitOf(resolved),
+    rateLimit: rateLimitOf(resolved),
     stats: emptyStats(),
     calls: [],
     now: () => Date.now(),
@@ -98,7 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ctx.store.clear();
       ctx.tokens.clear();
       ctx.faults.clear();
-      ctx.window?.reset();
+      ctx.rateLimit?.reset();
       ctx.stats = emptyStats();
       ctx.calls = [];
     },
@@ -108,7 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 }
 
-function rateLimitOf(options: ResolvedEmulatorOptions): SlidingWindow | TokenBucket | null {
+function rateLimitOf(options: ResolvedEmulatorOptions): RateLimit | null {
   if (options.rateLimit === null) return null;
   return options.rateLimitBurst === null ? new SlidingWindow(options.rateLimit) : new TokenBucket(options.rateLimit, options.rateLimitBurst);
 }

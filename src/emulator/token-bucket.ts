@@ -1,9 +1,11 @@
+import type { RateLimit } from './context.js';
+
 /**
  * A token bucket, as many API gateways limit rates: `rate` tokens a second, at most `burst` saved
  * up, one spent per call let through. Unlike a sliding window it keeps no record of old calls: a
  * client that waited a moment gets through again, whatever it sent in the last second.
  */
-export class TokenBucket {
+export class TokenBucket implements RateLimit {
   readonly #rate: number;
   readonly #burst: number;
   #tokens: number;
@@ -20,7 +22,8 @@ export class TokenBucket {
     const elapsed = this.#refilledAt === null ? 0 : Math.max(0, now - this.#refilledAt);
     this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed * this.#rate) / 1000);
     this.#refilledAt = now;
-    if (this.#tokens >= 1) {
+    // A token refilled in the very millisecond of a call counts, whatever the float rounding.
+    if (this.#tokens >= 1 - 1e-9) {
       this.#tokens -= 1;
       return null;
     }
