@@ -55,6 +55,12 @@ const MIN_REFILL_SPAN_MS = 100;
  */
 const REFILL_CUT_GAP_MS = 200;
 /**
+ * Counting by refill, the limit is what got through over this last stretch before a 429 (or
+ * since the last cut, if later). A whole second averages in the ramp up to the 429 and reads a
+ * limit below the rate: a bucket of 80/s that saves up 2 calls was held at 79 % instead of 89 %.
+ */
+const REFILL_ESTIMATE_MS = 250;
+/**
  * The probe goes at least this long before the window's oldest call would leave it: a server
  * counts by arrival, not by our send time, and other traffic may share its window.
  */
@@ -272,8 +278,9 @@ export class RateControl {
   }
 
   /**
-   * A token bucket is empty at each 429, so the calls let through since the last one (or since
-   * the switch to refill) came at its refill rate, at most. Too short a span: the allowance.
+   * A token bucket is empty at a 429, so the calls let through just before it came at about its
+   * refill rate (more if it still had a burst saved up, less if we sent slower). Too few calls or
+   * too short a span since the last cut: the allowance.
    */
   #refillRate(now: number): number {
     const { span, letThrough } = this.#sinceRefillStart(now);
@@ -291,10 +298,13 @@ export class RateControl {
     return span >= REFILL_CUT_GAP_MS && sent >= MIN_REFILL_SAMPLES && letThrough === 0;
   }
 
-  /** Calls sent and let through since the last cut (or the switch to refill), within a window. Calls in flight count as let through until answered. */
+  /**
+   * Calls sent and let through over the last REFILL_ESTIMATE_MS, or since the last cut (or the
+   * switch to refill) if later. Calls in flight count as let through until answered.
+   */
   #sinceRefillStart(now: number): { span: number; sent: number; letThrough: number } {
     this.#prune(now);
-    const since = Math.max(this.#refillSince, now - this.#windowMs);
+    const since = Math.max(this.#refillSince, now - REFILL_ESTIMATE_MS);
     const recent = this.#sends.filter((s) => s.at > since);
     return { span: now - since, sent: recent.length, letThrough: recent.filter((s) => !s.throttled).length };
   }
