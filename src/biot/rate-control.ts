@@ -42,10 +42,13 @@ export interface RateControlSnapshot {
   limitCounting: LimitCounting;
 }
 
-/** One call that tests the window model after a 429 in the first window. */
-type WindowProbe = { state: 'due' | 'sent'; at: number; by: number };
+/**
+ * One call that tests the window model after a 429 in the first window: due from `from`, when a
+ * bucket refilling at the window's pace would have a token again; useful only before `by`.
+ */
+type WindowProbe = { state: 'due'; from: number; by: number } | { state: 'sent'; at: number; by: number };
 
-/** Calls and time needed before a refill rate measured since the last cut is trusted. */
+/** Calls let through and time needed before a refill rate is trusted over the allowance. */
 const MIN_REFILL_SAMPLES = 5;
 const MIN_REFILL_SPAN_MS = 100;
 /**
@@ -69,6 +72,12 @@ const PROBE_MARGIN_MS = 200;
 const PROBE_POLL_MS = 25;
 /** The probing step stops doubling here (x1024): a long run without a 429 must not overflow it. */
 const MAX_PROBE_DOUBLINGS = 10;
+/**
+ * Counting by refill, this many calls refused in a row, sent over this long (or one per call in
+ * flight), mean a full window: a bucket at 10/s or more lets one through in that time.
+ */
+const MIN_STALL_REFUSALS = 4;
+const MIN_STALL_MS = 100;
 /** Past the limit found, a token bucket's rate is probed with a step that doubles this often. */
 const PROBE_DOUBLING_MS = 250;
 
@@ -86,22 +95,24 @@ const PROBE_DOUBLING_MS = 250;
  *   server's window.
  * - On a 429: rate and in-flight limit are cut at once, the rate to `decrease` times the rate the
  *   server let through over the last window (our own send times, less those answered 429), at
- *   most once per window and only for calls sent after the previous cut: the 429s of one burst
- *   are one signal, not many.
+ *   most once per window (200 ms counting by refill, below) and only for calls sent after the
+ *   previous cut: the 429s of one burst are one signal, not many.
  * - Then additive increase: the rate regains 5% of the limit found per second of successes up to
- *   97% of it, then 1% per second past it; the in-flight limit grows by one per limit's worth of
- *   successes.
+ *   97% of it (~1.4 s from 90%), then 1% per second past it; the in-flight limit grows by one per
+ *   limit's worth of successes.
  * - The rate never grows past twice what was recently sent: a rate unused (the server is slow and
  *   concurrency binds) must not become a burst later.
  * - A 429 within the first window is ambiguous: a window limit of N calls and a token bucket with a
  *   burst of N both let N calls through at once and refuse the next. Taking it for a window, as
  *   above, holds the window limit, but would hold a bucket's client at a fraction of its rate for
- *   the whole run. So one call, paced at the new rate, tests it before the window empties: a
- *   window limit refuses it, a bucket (whose tokens refill) lets it through. Then the control
- *   counts by refill: no waiting for the window to empty, the limit found from the calls let
- *   through since the last cut (a bucket is empty at each 429), and, once past it, a probing step
- *   that doubles every 250 ms without a 429, since the first guess may be far below the rate.
- *   Calls sent for 200 ms with none let through, which no bucket does, switch back to window.
+ *   the whole run. So one call alone tests it, sent once a bucket refilling at N calls a second
+ *   would have a token again and before the window empties: a window limit refuses it, a bucket
+ *   lets it through. Then the control counts by refill, from the initial rate or N/s if more:
+ *   no waiting for the window to empty; the limit taken from the calls let through over the last
+ *   250 ms before a 429 (a bucket is empty then), or since the last cut if later, or over the
+ *   last 5 for a slow bucket; and, once past it, a probing step that doubles every 250 ms without
+ *   a 429, since the first guess may be far below the rate. Calls refused in a row for 100 ms,
+ *   which a bucket of 10/s or more does not do, switch back to window for the rest of the run.
  * Pacing by rate, not only by calls in flight, is what holds a rate limit when BioT answers fast.
  */
 export class RateControl {
@@ -132,10 +143,16 @@ export class RateControl {
   #ceiling = 0;
   #counting: LimitCounting = 'window';
   #probe: WindowProbe | null = null;
+  #probed = false;
   /** Since when calls let through count toward the refill rate: the last cut, or the switch to refill. */
   #refillSince = 0;
   /** Since when the rate has been past the limit found, when counting by refill. */
   #probingSince: number | null = null;
+  /** Answers 429 since the last call let through, and when the first of them was sent. */
+  #refusedInARow = 0;
+  #refusedFrom = 0;
+  /** Calls per second the first window let through, as its first cut counted them. */
+  #firstWindowLetThrough = 0;
 
   constructor(options: RateControlOptions, now: number) {
     this.#maxInFlight = Math.max(1, Math.floor(options.maxInFlight));
@@ -161,13 +178,14 @@ export class RateControl {
     if (this.#initialWindow > 0) return this.#waitForWindow(now, this.#rate);
     const forToken = this.#tokens >= 1 - 1e-9 ? 0 : Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
     // Sent once the window's oldest call has (nearly) left, the probe would go through either way.
-    if (this.#probe?.state === 'due' && now >= this.#probe.by) this.#probe = null;
+    if (this.#probe !== null && now >= this.#probe.by) this.#probe = null;
     // A given --rate holds per window in every mode: the user may know it as a window limit.
     const forMaxRate = Number.isFinite(this.#maxRate) ? this.#waitForWindow(now, this.#maxRate) : 0;
-    if (this.#counting === 'refill' || this.#probe?.state === 'due') return Math.max(forToken, forMaxRate);
-    const forWindow = Math.max(forToken, this.#waitForWindow(now, this.#rate));
-    if (this.#probe?.state === 'sent' && now < this.#probe.by) return Math.min(forWindow, PROBE_POLL_MS);
-    return forWindow;
+    if (this.#counting === 'refill') return Math.max(forToken, forMaxRate);
+    // Until the probe is answered, it is the only call: others would drain a bucket and spoil it.
+    if (this.#probe?.state === 'due') return Math.max(forToken, forMaxRate, Math.ceil(this.#probe.from - now));
+    if (this.#probe?.state === 'sent') return PROBE_POLL_MS;
+    return Math.max(forToken, this.#waitForWindow(now, this.#rate));
   }
 
   /**
@@ -193,7 +211,7 @@ export class RateControl {
       if (this.#initialWindow === 0) this.#tokens = 0;
     } else this.#tokens -= 1;
     this.#inFlight += 1;
-    if (this.#probe?.state === 'due') this.#probe = { ...this.#probe, state: 'sent', at: now };
+    if (this.#probe?.state === 'due') this.#probe = { state: 'sent', at: now, by: this.#probe.by };
     this.#sends.push({ at: now, throttled: false });
     this.#firstSendAt ??= now;
   }
@@ -205,7 +223,10 @@ export class RateControl {
       this.#probe = null;
       if (result === 'ok') this.#countByRefill(now);
     }
+    if (result === 'ok') this.#refusedInARow = 0;
     if (result === 'throttled') {
+      if (this.#refusedInARow === 0) this.#refusedFrom = sentAt;
+      this.#refusedInARow += 1;
       const sent = this.#sends.find((s) => s.at === sentAt && !s.throttled);
       if (sent) sent.throttled = true;
       return this.#maybeCut(now, sentAt);
@@ -246,13 +267,22 @@ export class RateControl {
   }
 
   #maybeCut(now: number, sentAt: number): boolean {
-    if (sentAt < this.#cutsFromSendAt || now < this.#nextCutAt) return false;
+    // Taken for a bucket, calls refused in a row for a while (a bucket lets one through every
+    // 1/rate): a full window after all, which the probe missed (a fixed window's boundary, other
+    // traffic leaving a sliding one). Count by window again, and cut now.
+    const stalled =
+      this.#counting === 'refill' &&
+      this.#refusedInARow >= MIN_STALL_REFUSALS &&
+      (sentAt - this.#refusedFrom >= MIN_STALL_MS || this.#refusedInARow >= this.#inFlightLimit);
+    if (stalled) this.#counting = 'window';
+    else if (sentAt < this.#cutsFromSendAt || now < this.#nextCutAt) return false;
     this.#refill(now);
-    if (this.#counting === 'window' && this.#probe === null && now - (this.#firstSendAt ?? now) < this.#windowMs) {
-      const oldest = this.#sends.find((s) => !s.throttled);
-      if (oldest !== undefined) this.#probe = { state: 'due', at: now, by: oldest.at + this.#windowMs - PROBE_MARGIN_MS };
+    // One probe a run: after a switch back from refill, the window is known.
+    if (this.#counting === 'window' && !this.#probed && now - (this.#firstSendAt ?? now) < this.#windowMs) {
+      this.#probed = true;
+      this.#probe = this.#windowProbe(now);
+      this.#firstWindowLetThrough = (this.#sends.filter((s) => !s.throttled).length * 1000) / this.#windowMs;
     }
-    if (this.#counting === 'refill' && this.#refillStalled(now)) this.#counting = 'window';
     const basis = Math.min(this.#rate, this.#counting === 'refill' ? this.#refillRate(now) : this.#windowRate(now));
     this.#ceiling = basis;
     this.#rate = clamp(this.#decrease * basis, this.#minRate, this.#maxRate);
@@ -283,30 +313,31 @@ export class RateControl {
    * too short a span since the last cut: the allowance.
    */
   #refillRate(now: number): number {
-    const { span, letThrough } = this.#sinceRefillStart(now);
-    if (span < MIN_REFILL_SPAN_MS || letThrough < MIN_REFILL_SAMPLES) return Number.POSITIVE_INFINITY;
-    return (letThrough * 1000) / span;
-  }
-
-  /**
-   * Taken for a bucket, the server let nothing through for a while though calls kept going: a
-   * bucket would have refilled by then, a full window would not. The probe was wrong (a window
-   * boundary or other traffic let it through): count by window again.
-   */
-  #refillStalled(now: number): boolean {
-    const { span, sent, letThrough } = this.#sinceRefillStart(now);
-    return span >= REFILL_CUT_GAP_MS && sent >= MIN_REFILL_SAMPLES && letThrough === 0;
-  }
-
-  /**
-   * Calls sent and let through over the last REFILL_ESTIMATE_MS, or since the last cut (or the
-   * switch to refill) if later. Calls in flight count as let through until answered.
-   */
-  #sinceRefillStart(now: number): { span: number; sent: number; letThrough: number } {
     this.#prune(now);
-    const since = Math.max(this.#refillSince, now - REFILL_ESTIMATE_MS);
-    const recent = this.#sends.filter((s) => s.at > since);
-    return { span: now - since, sent: recent.length, letThrough: recent.filter((s) => !s.throttled).length };
+    const letThrough = this.#sends.filter((s) => !s.throttled);
+    // The last REFILL_ESTIMATE_MS, or since the last cut if later; if a slow bucket let fewer
+    // than a few calls through in that time, as far back as those few, within the window. Calls
+    // in flight count as let through until answered.
+    const fewBack = letThrough[letThrough.length - MIN_REFILL_SAMPLES]?.at;
+    if (fewBack === undefined) return Number.POSITIVE_INFINITY;
+    const since = Math.min(Math.max(this.#refillSince, now - REFILL_ESTIMATE_MS), fewBack - 1);
+    if (now - since < MIN_REFILL_SPAN_MS) return Number.POSITIVE_INFINITY;
+    return (letThrough.filter((s) => s.at > since).length * 1000) / (now - since);
+  }
+
+  /**
+   * The probe of a cut in the first window: due once a bucket refilling at the pace of the calls
+   * that window let through would have a token again (so no bucket faster than that refuses it),
+   * useful until shortly before the window's oldest call leaves it. Null when there is no time.
+   */
+  #windowProbe(now: number): WindowProbe | null {
+    this.#prune(now);
+    const letThrough = this.#sends.filter((s) => !s.throttled);
+    const oldest = letThrough[0];
+    const newest = letThrough[letThrough.length - 1];
+    if (oldest === undefined || newest === undefined) return null;
+    const probe: WindowProbe = { state: 'due', from: newest.at + this.#windowMs / letThrough.length, by: oldest.at + this.#windowMs - PROBE_MARGIN_MS };
+    return probe.from < probe.by ? probe : null;
   }
 
   /**
@@ -315,11 +346,13 @@ export class RateControl {
    */
   #countByRefill(now: number): void {
     this.#counting = 'refill';
-    this.#rate = Math.min(this.#maxRate, Math.max(this.#rate, this.#ceiling, this.#initialRate));
+    // Not the allowance: after a cut on a handful of calls it is still slow start's, never sent.
+    this.#rate = Math.min(this.#maxRate, Math.max(this.#firstWindowLetThrough, this.#initialRate));
     this.#ceiling = this.#rate;
     this.#probingSince = now;
     this.#refillSince = now;
-    // Nothing else was sent while the probe was out: the next 429 is news, and may cut at once.
+    this.#refusedInARow = 0;
+    // The 429s of calls sent before the probe's answer are old news; the next one may cut at once.
     this.#cutsFromSendAt = now;
     this.#nextCutAt = now;
   }
