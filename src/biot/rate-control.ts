@@ -18,7 +18,7 @@ export interface RateControlOptions {
    * one cut already lands below the limit.
    */
   decrease?: number;
-  /** Window of the send-rate estimate, and the least time between two decreases. Default 1000. */
+  /** Window of the send-rate estimate, and the least time between two decreases when counting by window. Default 1000. */
   windowMs?: number;
   /** The rate is never cut below this. Default 1. */
   minRate?: number;
@@ -73,8 +73,9 @@ const PROBE_POLL_MS = 25;
 /** The probing step stops doubling here (x1024): a long run without a 429 must not overflow it. */
 const MAX_PROBE_DOUBLINGS = 10;
 /**
- * Counting by refill, this many calls refused in a row, sent over this long (or one per call in
- * flight), mean a full window: a bucket at 10/s or more lets one through in that time.
+ * Counting by refill, this many calls refused in a row, sent over this long, mean a full window:
+ * a bucket of 10/s or more lets one through in that time. So do as many as calls in flight, sent
+ * over two calls' time at the rate allowed (few workers refuse no more in a row).
  */
 const MIN_STALL_REFUSALS = 4;
 const MIN_STALL_MS = 100;
@@ -112,7 +113,8 @@ const PROBE_DOUBLING_MS = 250;
  *   250 ms before a 429 (a bucket is empty then), or since the last cut if later, or over the
  *   last 5 for a slow bucket; and, once past it, a probing step that doubles every 250 ms without
  *   a 429, since the first guess may be far below the rate. Calls refused in a row for 100 ms,
- *   which a bucket of 10/s or more does not do, switch back to window for the rest of the run.
+ *   which a bucket of 10/s or more does not do (or one per call in flight, over two calls' time),
+ *   switch back to window for the rest of the run, with a cut at once.
  * Pacing by rate, not only by calls in flight, is what holds a rate limit when BioT answers fast.
  */
 export class RateControl {
@@ -151,6 +153,8 @@ export class RateControl {
   /** Answers 429 since the last call let through, and when the first of them was sent. */
   #refusedInARow = 0;
   #refusedFrom = 0;
+  /** When the control switched to counting by refill. */
+  #countingSince = 0;
   /** Calls per second the first window let through, as its first cut counted them. */
   #firstWindowLetThrough = 0;
 
@@ -178,13 +182,14 @@ export class RateControl {
     if (this.#initialWindow > 0) return this.#waitForWindow(now, this.#rate);
     const forToken = this.#tokens >= 1 - 1e-9 ? 0 : Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
     // Sent once the window's oldest call has (nearly) left, the probe would go through either way.
-    if (this.#probe !== null && now >= this.#probe.by) this.#probe = null;
+    // One already out stops holding the others then, but its answer still counts.
+    if (this.#probe?.state === 'due' && now >= this.#probe.by) this.#probe = null;
     // A given --rate holds per window in every mode: the user may know it as a window limit.
     const forMaxRate = Number.isFinite(this.#maxRate) ? this.#waitForWindow(now, this.#maxRate) : 0;
     if (this.#counting === 'refill') return Math.max(forToken, forMaxRate);
     // Until the probe is answered, it is the only call: others would drain a bucket and spoil it.
     if (this.#probe?.state === 'due') return Math.max(forToken, forMaxRate, Math.ceil(this.#probe.from - now));
-    if (this.#probe?.state === 'sent') return PROBE_POLL_MS;
+    if (this.#probe?.state === 'sent' && now < this.#probe.by) return PROBE_POLL_MS;
     return Math.max(forToken, this.#waitForWindow(now, this.#rate));
   }
 
@@ -225,8 +230,11 @@ export class RateControl {
     }
     if (result === 'ok') this.#refusedInARow = 0;
     if (result === 'throttled') {
-      if (this.#refusedInARow === 0) this.#refusedFrom = sentAt;
-      this.#refusedInARow += 1;
+      // Only calls sent since the switch to refill tell about the bucket.
+      if (sentAt >= this.#countingSince) {
+        if (this.#refusedInARow === 0) this.#refusedFrom = sentAt;
+        this.#refusedInARow += 1;
+      }
       const sent = this.#sends.find((s) => s.at === sentAt && !s.throttled);
       if (sent) sent.throttled = true;
       return this.#maybeCut(now, sentAt);
@@ -273,7 +281,7 @@ export class RateControl {
     const stalled =
       this.#counting === 'refill' &&
       this.#refusedInARow >= MIN_STALL_REFUSALS &&
-      (sentAt - this.#refusedFrom >= MIN_STALL_MS || this.#refusedInARow >= this.#inFlightLimit);
+      (sentAt - this.#refusedFrom >= MIN_STALL_MS || (this.#refusedInARow >= this.#inFlightLimit && sentAt - this.#refusedFrom >= 2000 / this.#rate));
     if (stalled) this.#counting = 'window';
     else if (sentAt < this.#cutsFromSendAt || now < this.#nextCutAt) return false;
     this.#refill(now);
@@ -309,8 +317,8 @@ export class RateControl {
 
   /**
    * A token bucket is empty at a 429, so the calls let through just before it came at about its
-   * refill rate (more if it still had a burst saved up, less if we sent slower). Too few calls or
-   * too short a span since the last cut: the allowance.
+   * refill rate (more if it still had a burst saved up, less if we sent slower). Fewer than 5 let
+   * through in the last window, or a span under 100 ms: the allowance.
    */
   #refillRate(now: number): number {
     this.#prune(now);
@@ -346,6 +354,7 @@ export class RateControl {
    */
   #countByRefill(now: number): void {
     this.#counting = 'refill';
+    this.#countingSince = now;
     // Not the allowance: after a cut on a handful of calls it is still slow start's, never sent.
     this.#rate = Math.min(this.#maxRate, Math.max(this.#firstWindowLetThrough, this.#initialRate));
     this.#ceiling = this.#rate;

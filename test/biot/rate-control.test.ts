@@ -265,7 +265,7 @@ describe('RateControl: a window limit or a token bucket', () => {
   });
 
   it('while the probe is due, it is the only call, even where the window would have room', () => {
-    // 4 calls at once, 2 let through: a cut on a handful of calls keeps the allowance (36/s), a
+    // 4 calls at once, 2 let through: a cut on a handful of calls keeps the allowance (288/s, slow start's), a
     // budget the first window is far from. The probe goes once a bucket refilling at the pace of
     // the 3 calls counted as let through (one still in flight) would have a token: 333 ms.
     const ctl = new RateControl({ maxInFlight: 4 }, 0);
@@ -287,7 +287,7 @@ describe('RateControl: a window limit or a token bucket', () => {
     const ctl = firstWindowCut();
     ctl.onSend(113);
     ctl.onDone(115, 113, 'ok');
-    // 10/s let through, then a 429: 250 ms hold only 2 of them.
+    // 10/s let through, then a 429: 250 ms hold only 3 of them.
     for (let i = 1; i <= 8; i += 1) call(ctl, 115 + i * 100, 1, 'ok');
     expect(call(ctl, 950, 1, 'throttled')).toBe(true);
     // The 5 let through at 515 - 915 ms, counted from just before the first: ~11.5/s.
