@@ -189,6 +189,14 @@ function firstWindowCut(): RateControl {
   return ctl;
 }
 
+/** After firstWindowCut, the probe sent at 113 ms and let through at 115 ms: counting by refill. */
+function countingByRefill(): RateControl {
+  const ctl = firstWindowCut();
+  ctl.onSend(113);
+  ctl.onDone(115, 113, 'ok');
+  return ctl;
+}
+
 describe('RateControl: a window limit or a token bucket', () => {
   it('after a 429 in the first window, sends one probe at the new pace, then looks again every 25 ms until it is answered', () => {
     const ctl = firstWindowCut();
@@ -243,9 +251,7 @@ describe('RateControl: a window limit or a token bucket', () => {
   });
 
   it('counting by refill, calls refused in a row, sent over 100 ms, mean a window after all: counts by window again, and cuts', () => {
-    const ctl = firstWindowCut();
-    ctl.onSend(113);
-    ctl.onDone(115, 113, 'ok');
+    const ctl = countingByRefill();
     // A 429 for the call sent at 140 ms cuts (by refill); the next ones, sent at 165, 190 and
     // 215 ms, span only 75 ms; the one sent at 240 ms makes 100.
     for (let i = 1; i <= 4; i += 1) call(ctl, 115 + i * 25, 1, 'throttled');
@@ -257,9 +263,7 @@ describe('RateControl: a window limit or a token bucket', () => {
   });
 
   it('counting by refill, refusals in a row between calls let through (a bucket sent to faster than it refills) stay refill', () => {
-    const ctl = firstWindowCut();
-    ctl.onSend(113);
-    ctl.onDone(115, 113, 'ok');
+    const ctl = countingByRefill();
     for (let i = 1; i <= 30; i += 1) call(ctl, 115 + i * 10, 1, i % 3 === 0 ? 'ok' : 'throttled');
     expect(ctl.snapshot().limitCounting).toBe('refill');
   });
@@ -284,9 +288,7 @@ describe('RateControl: a window limit or a token bucket', () => {
   });
 
   it('counting by refill, a slow bucket is measured over its last 5 calls let through when fewer came in 250 ms', () => {
-    const ctl = firstWindowCut();
-    ctl.onSend(113);
-    ctl.onDone(115, 113, 'ok');
+    const ctl = countingByRefill();
     // 10/s let through, then a 429: 250 ms hold only 3 of them.
     for (let i = 1; i <= 8; i += 1) call(ctl, 115 + i * 100, 1, 'ok');
     expect(call(ctl, 950, 1, 'throttled')).toBe(true);
@@ -317,9 +319,7 @@ describe('RateControl: a window limit or a token bucket', () => {
   });
 
   it('counting by refill, a 429 cuts to 0.9x the calls let through over the last 250 ms (or since the last cut), and may cut again 200 ms later', () => {
-    const ctl = firstWindowCut();
-    ctl.onSend(113);
-    ctl.onDone(115, 113, 'ok');
+    const ctl = countingByRefill();
     // A call every 30 ms from 145 ms, then a 429 at 421 ms: 9 of them in the last 250 ms, 36/s,
     // below the 40/s allowed (a bucket is empty at a 429).
     for (let i = 1; i <= 10; i += 1) call(ctl, 115 + i * 30, 1, 'ok');
@@ -334,9 +334,7 @@ describe('RateControl: a window limit or a token bucket', () => {
   });
 
   it('counting by refill, past the limit found the rate is probed with a step that doubles every 250 ms', () => {
-    const ctl = firstWindowCut();
-    ctl.onSend(113);
-    ctl.onDone(115, 113, 'ok');
+    const ctl = countingByRefill();
     // At 40/s from 115 ms, the step starts at 2/s per second and doubles every 250 ms: a second
     // later the rate is ~40 + 2 * (2^4 - 1) / (4 ln 2) = ~51/s; 1% of 40 a second would be 40.4.
     let now = 115;
@@ -440,6 +438,16 @@ function simulate(server: LimitedServer, workers: number, latencyMs: number, dur
   return { throughput: ok / (durationMs / 1000), rejectedShare: rejected / (ok + rejected), limitCounting: ctl.snapshot().limitCounting };
 }
 
+/**
+ * A simulated run held at least `share` of `rate` with at most `rejected` of its calls answered
+ * 429, counting the limit as `counting` when given.
+ */
+function expectRun(run: SimulationResult, rate: number, share: number, rejected: number, counting?: LimitCounting): void {
+  expect(run.throughput).toBeGreaterThanOrEqual(share * rate);
+  expect(run.rejectedShare).toBeLessThanOrEqual(rejected);
+  if (counting !== undefined) expect(run.limitCounting).toBe(counting);
+}
+
 describe('RateControl against a rate-limited server (simulated)', () => {
   it.each([
     [80, 16, 1],
@@ -448,40 +456,28 @@ describe('RateControl against a rate-limited server (simulated)', () => {
     [20, 8, 1],
     [300, 32, 2],
   ])('sliding window of %i/s, %i workers, %i ms latency, 30 s: at least 90 percent of the limit, at most 2 percent answered 429', (limit, workers, latency) => {
-    const { throughput, rejectedShare, limitCounting } = simulate(slidingWindow(limit), workers, latency, 30_000);
-    expect(throughput).toBeGreaterThanOrEqual(0.9 * limit);
-    expect(throughput).toBeLessThanOrEqual(limit);
-    expect(rejectedShare).toBeLessThanOrEqual(0.02);
-    expect(limitCounting).toBe('window');
+    const run = simulate(slidingWindow(limit), workers, latency, 30_000);
+    expectRun(run, limit, 0.9, 0.02, 'window');
+    expect(run.throughput).toBeLessThanOrEqual(limit);
   });
 
   it.each([20, 60])('a sliding window of 80/s already holding %i calls of other traffic: at least 70 percent, at most 5 percent answered 429', (earlier) => {
     // The first window then lets fewer of our calls through than the limit; taken for the limit,
     // that held the client at 33 - 83 percent. The probe goes through as old calls leave, and the
     // window is then paced as a bucket: 74 - 82 percent, ~4 percent answered 429.
-    const { throughput, rejectedShare } = simulate(slidingWindow(80, earlier), 16, 1, 30_000);
-    expect(throughput).toBeGreaterThanOrEqual(0.7 * 80);
-    expect(rejectedShare).toBeLessThanOrEqual(0.05);
+    expectRun(simulate(slidingWindow(80, earlier), 16, 1, 30_000), 80, 0.7, 0.05);
   });
 
   it('the benchmark case over a short run (80/s, 16 workers, 5 s): slow start included, at least 85 percent', () => {
-    const { throughput, rejectedShare } = simulate(slidingWindow(80), 16, 1, 5_000);
-    expect(throughput).toBeGreaterThanOrEqual(0.85 * 80);
-    expect(rejectedShare).toBeLessThanOrEqual(0.02);
+    expectRun(simulate(slidingWindow(80), 16, 1, 5_000), 80, 0.85, 0.02);
   });
 
   it.each([0, 300, 990])('fixed one-second windows of 80 calls, starting %i ms in: at least 90 percent, at most 2 percent answered 429', (offset) => {
-    const { throughput, rejectedShare, limitCounting } = simulate(fixedWindows(80, offset), 16, 1, 30_000);
-    expect(throughput).toBeGreaterThanOrEqual(0.9 * 80);
-    expect(rejectedShare).toBeLessThanOrEqual(0.02);
-    expect(limitCounting).toBe('window');
+    expectRun(simulate(fixedWindows(80, offset), 16, 1, 30_000), 80, 0.9, 0.02, 'window');
   });
 
   it('fixed windows whose boundary falls just after the first cut let the probe through: taken for a bucket, still at least 90 percent, at most 6 percent answered 429', () => {
-    const { throughput, rejectedShare, limitCounting } = simulate(fixedWindows(80, 45), 16, 1, 30_000);
-    expect(limitCounting).toBe('refill');
-    expect(throughput).toBeGreaterThanOrEqual(0.9 * 80);
-    expect(rejectedShare).toBeLessThanOrEqual(0.06);
+    expectRun(simulate(fixedWindows(80, 45), 16, 1, 30_000), 80, 0.9, 0.06, 'refill');
   });
 
   // A first window that lets only the burst through reads, as a window limit, as a fraction of
@@ -493,25 +489,17 @@ describe('RateControl against a rate-limited server (simulated)', () => {
     [80, 10, 16, 40],
     [300, 30, 32, 2],
   ])('token bucket of %i/s with a burst of %i, %i workers, %i ms latency, 30 s: at least 90 percent of its rate, at most 3 percent answered 429', (rate, burst, workers, latency) => {
-    const { throughput, rejectedShare, limitCounting } = simulate(tokenBucket(rate, burst), workers, latency, 30_000);
-    expect(throughput).toBeGreaterThanOrEqual(0.9 * rate);
-    expect(rejectedShare).toBeLessThanOrEqual(0.03);
-    expect(limitCounting).toBe('refill');
+    expectRun(simulate(tokenBucket(rate, burst), workers, latency, 30_000), rate, 0.9, 0.03, 'refill');
   });
 
   it('a token bucket of 80/s with a burst of 10 at the default concurrency (4 workers): at least 80 percent', () => {
     // A cut on 4 calls keeps slow start's allowance; the probe waits for the bucket's pace anyway.
-    const { throughput, rejectedShare, limitCounting } = simulate(tokenBucket(80, 10), 4, 1, 30_000);
-    expect(limitCounting).toBe('refill');
-    expect(throughput).toBeGreaterThanOrEqual(0.8 * 80);
-    expect(rejectedShare).toBeLessThanOrEqual(0.03);
+    expectRun(simulate(tokenBucket(80, 10), 4, 1, 30_000), 80, 0.8, 0.03, 'refill');
   });
 
   it('a slow token bucket (10/s, burst 10, 8 workers): its rate, with at most 10 percent answered 429', () => {
     // Probing past the limit every ~2 s refuses a larger share of a slow limit's calls (~7 %).
-    const { throughput, rejectedShare } = simulate(tokenBucket(10, 10), 8, 1, 30_000);
-    expect(throughput).toBeGreaterThanOrEqual(0.95 * 10);
-    expect(rejectedShare).toBeLessThanOrEqual(0.1);
+    expectRun(simulate(tokenBucket(10, 10), 8, 1, 30_000), 10, 0.95, 0.1);
   });
 
   it.each([
@@ -520,14 +508,10 @@ describe('RateControl against a rate-limited server (simulated)', () => {
     [520, 100],
   ])('fixed windows whose boundary (%i ms in) falls in the probe\'s round trip (%i ms): at least 88 percent, at most 4 percent answered 429', (offset, latency) => {
     // The probe goes through the new window; refusals in a row then switch back to counting by window.
-    const { throughput, rejectedShare } = simulate(fixedWindows(80, offset), 16, latency, 30_000);
-    expect(throughput).toBeGreaterThanOrEqual(0.88 * 80);
-    expect(rejectedShare).toBeLessThanOrEqual(0.04);
+    expectRun(simulate(fixedWindows(80, offset), 16, latency, 30_000), 80, 0.88, 0.04);
   });
 
   it('a token bucket with a burst of 10 in the benchmark case (80/s, 16 workers, 10 s): at least 85 percent', () => {
-    const { throughput, rejectedShare } = simulate(tokenBucket(80, 10), 16, 1, 10_000);
-    expect(throughput).toBeGreaterThanOrEqual(0.85 * 80);
-    expect(rejectedShare).toBeLessThanOrEqual(0.03);
+    expectRun(simulate(tokenBucket(80, 10), 16, 1, 10_000), 80, 0.85, 0.03);
   });
 });
