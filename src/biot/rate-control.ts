@@ -275,14 +275,8 @@ export class RateControl {
   }
 
   #maybeCut(now: number, sentAt: number): boolean {
-    // Taken for a bucket, calls refused in a row for a while (a bucket lets one through every
-    // 1/rate): a full window after all, which the probe missed (a fixed window's boundary, other
-    // traffic leaving a sliding one). Count by window again, and cut now.
-    const stalled =
-      this.#counting === 'refill' &&
-      this.#refusedInARow >= MIN_STALL_REFUSALS &&
-      (sentAt - this.#refusedFrom >= MIN_STALL_MS || (this.#refusedInARow >= this.#inFlightLimit && sentAt - this.#refusedFrom >= 2000 / this.#rate));
-    if (stalled) this.#counting = 'window';
+    // A stall is news whatever the last cut: count by window again, and cut now.
+    if (this.#refillStalled(sentAt)) this.#counting = 'window';
     else if (sentAt < this.#cutsFromSendAt || now < this.#nextCutAt) return false;
     this.#refill(now);
     // One probe a run: after a switch back from refill, the window is known.
@@ -303,6 +297,17 @@ export class RateControl {
     this.#refillSince = now;
     this.#probingSince = null;
     return true;
+  }
+
+  /**
+   * Taken for a bucket, calls refused in a row for a while, up to the one sent at `sentAt` (a
+   * bucket lets one through every 1/rate): a full window after all, which the probe missed (a
+   * fixed window's boundary, other traffic leaving a sliding one).
+   */
+  #refillStalled(sentAt: number): boolean {
+    if (this.#counting !== 'refill' || this.#refusedInARow < MIN_STALL_REFUSALS) return false;
+    const span = sentAt - this.#refusedFrom;
+    return span >= MIN_STALL_MS || (this.#refusedInARow >= this.#inFlightLimit && span >= 2000 / this.#rate);
   }
 
   /**
