@@ -48,6 +48,12 @@ export interface RateControlSnapshot {
  */
 type WindowProbe = { state: 'due'; from: number; by: number } | { state: 'sent'; at: number; by: number };
 
+/** A call's send time; `throttled` once answered 429. */
+interface SentCall {
+  at: number;
+  throttled: boolean;
+}
+
 /** Calls let through and time needed before a refill rate is trusted over the allowance. */
 const MIN_REFILL_SAMPLES = 5;
 const MIN_REFILL_SPAN_MS = 100;
@@ -132,7 +138,7 @@ export class RateControl {
   #initialWindow: number;
   #refilledAt: number;
   /** Send times of recent calls; `throttled` once answered 429. */
-  readonly #sends: Array<{ at: number; throttled: boolean }> = [];
+  readonly #sends: SentCall[] = [];
   #firstSendAt: number | null = null;
   /** A 429 cuts only for a call sent from this time on, and only from `#nextCutAt` on. */
   #cutsFromSendAt = Number.NEGATIVE_INFINITY;
@@ -199,9 +205,8 @@ export class RateControl {
    * server, and calls sent before enough old ones leave it would only collect 429s.
    */
   #waitForWindow(now: number, rate: number): number {
-    this.#prune(now);
     const budget = Math.max(1, Math.floor((rate * this.#windowMs) / 1000));
-    const accepted = this.#sends.filter((s) => !s.throttled);
+    const accepted = this.#letThrough(now);
     if (accepted.length < budget) return 0;
     const leaving = accepted[accepted.length - budget];
     return leaving === undefined ? 0 : Math.max(1, Math.ceil(leaving.at + this.#windowMs - now));
@@ -260,8 +265,7 @@ export class RateControl {
    * guess of the limit, even early in a run.
    */
   acceptedRate(now: number): number {
-    this.#prune(now);
-    return (this.#sends.filter((s) => !s.throttled).length * 1000) / this.#windowMs;
+    return (this.#letThrough(now).length * 1000) / this.#windowMs;
   }
 
   snapshot(): RateControlSnapshot {
@@ -283,7 +287,7 @@ export class RateControl {
     if (this.#counting === 'window' && !this.#probed && now - (this.#firstSendAt ?? now) < this.#windowMs) {
       this.#probed = true;
       this.#probe = this.#windowProbe(now);
-      this.#firstWindowLetThrough = (this.#sends.filter((s) => !s.throttled).length * 1000) / this.#windowMs;
+      this.#firstWindowLetThrough = this.acceptedRate(now);
     }
     const basis = Math.min(this.#rate, this.#counting === 'refill' ? this.#refillRate(now) : this.#windowRate(now));
     this.#ceiling = basis;
@@ -326,8 +330,7 @@ export class RateControl {
    * through in the last window, or a span under 100 ms: the allowance.
    */
   #refillRate(now: number): number {
-    this.#prune(now);
-    const letThrough = this.#sends.filter((s) => !s.throttled);
+    const letThrough = this.#letThrough(now);
     // The last REFILL_ESTIMATE_MS, or since the last cut if later; if a slow bucket let fewer
     // than a few calls through in that time, as far back as those few, within the window. Calls
     // in flight count as let through until answered.
@@ -344,8 +347,7 @@ export class RateControl {
    * useful until shortly before the window's oldest call leaves it. Null when there is no time.
    */
   #windowProbe(now: number): WindowProbe | null {
-    this.#prune(now);
-    const letThrough = this.#sends.filter((s) => !s.throttled);
+    const letThrough = this.#letThrough(now);
     const oldest = letThrough[0];
     const newest = letThrough[letThrough.length - 1];
     if (oldest === undefined || newest === undefined) return null;
@@ -394,6 +396,12 @@ export class RateControl {
     this.#probingSince ??= now;
     const doublings = Math.min(MAX_PROBE_DOUBLINGS, (now - this.#probingSince) / PROBE_DOUBLING_MS);
     return Math.max(0.5, 0.05 * this.#ceiling * 2 ** doublings);
+  }
+
+  /** Calls of the last window not answered 429 (those in flight included), oldest first. */
+  #letThrough(now: number): SentCall[] {
+    this.#prune(now);
+    return this.#sends.filter((s) => !s.throttled);
   }
 
   #prune(now: number): void {
