@@ -4,8 +4,8 @@
  * by place). Nothing throws on any input. parseManifest builds the subscriptions from it;
  * checkManifestFile, for `validate`, only counts them.
  */
-import { expandTriples } from './expand.js';
-import type { TripleSink } from './expand.js';
+import { checkEntries, expandTriples } from './expand.js';
+import type { CheckedEntry, TripleSink } from './expand.js';
 import { MAX_MANIFEST_BYTES, tooLarge } from './limits.js';
 import { parseYaml } from './parse-yaml.js';
 import { ProblemCollector } from './problems.js';
@@ -35,19 +35,33 @@ export function checkManifestText(
     return fail();
   }
 
+  const read = readManifestText(text, env, problems);
+  if (!read) return fail();
+  // The YAML document (~60 MB at 100k triples) is garbage from here on, before the triples and
+  // their plan are made: a major collection during that work no longer marks it all.
+  expandTriples(read.entries, problems, sink);
+
+  if (problems.count > 0) return fail();
+  return { ok: true, sections: read.sections };
+}
+
+/** Everything read from the YAML nodes, which are not kept; null when nothing more can be checked. */
+function readManifestText(
+  text: string,
+  env: Environment,
+  problems: ProblemCollector,
+): { sections: ManifestSections; entries: CheckedEntry[] } | null {
   const doc = parseYaml(text, problems);
-  if (!doc) return fail();
+  if (!doc) return null;
   const converted = toData(doc, problems);
-  if (!converted) return fail();
+  if (!converted) return null;
   const { data, tree } = converted;
   const root = doc.contents;
 
   const verdict = checkSchema(data, root, tree, problems);
-  if (!verdict.isMapping) return fail();
+  if (!verdict.isMapping) return null;
   const { policy, effective } = readPolicy(data, root, tree, verdict, problems);
   const extraActions = readExtraActions(data);
-  expandTriples(root, { tree, verdict, extraActions, policy: effective, env, problems }, sink);
-
-  if (problems.count > 0) return fail();
-  return { ok: true, sections: { policy, extraActions } };
+  const entries = checkEntries(root, { tree, verdict, extraActions, policy: effective, env, problems });
+  return { sections: { policy, extraActions }, entries };
 }

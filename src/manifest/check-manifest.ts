@@ -11,8 +11,8 @@ export async function checkManifestFile(path: string, env: Environment): Promise
   const file = readManifestFile(path);
   if (!file.ok) return file;
   let subscriptionCount = 0;
-  const checked = checkManifestText(file.text, path, env, () => {
-    subscriptionCount++;
+  const checked = checkManifestText(file.text, path, env, (_entity, actionNames) => {
+    subscriptionCount += actionNames.length;
   });
   return checked.ok ? { ok: true, subscriptionCount } : checked;
 }

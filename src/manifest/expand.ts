@@ -1,9 +1,11 @@
 /**
- * The `subscriptions` list → (entity, action, endpoint) triples, read from the YAML nodes so
- * that each triple keeps the place of its action. Checks entity and action names against the
- * catalog and `extraActions`, each endpoint (once per distinct template), and duplicates.
- * Linear in the number of triples, with nothing allocated per triple here: manifests may expand
- * to 100k of them. Each triple goes to a sink, which builds subscriptions (parseManifest) or only
+ * The `subscriptions` list → (entity, action, endpoint) triples, in two steps. checkEntries
+ * reads the entries from the YAML nodes, so that each triple keeps the place of its action, and
+ * checks entity and action names against the catalog and `extraActions` and each endpoint (once
+ * per distinct template). expandTriples then makes the triples and finds duplicates, from what
+ * checkEntries kept: no YAML node, so the document can be collected before the 100k triples are
+ * made (see checkManifestText). Linear in the number of triples, with nothing allocated per
+ * triple here. Each triple goes to a sink, which builds subscriptions (parseManifest) or only
  * counts them (`validate`, which so never hashes an endpoint).
  */
 import { isMap, isSeq } from 'yaml';
@@ -32,11 +34,11 @@ export interface ExpandContext {
 }
 
 /** An entry whose entity and endpoint are good, with what each of its action nodes stands for. */
-interface CheckedEntry {
+export interface CheckedEntry {
   entity: string;
   template: string;
   known: EntityActions;
-  endpoint: GoodEndpoint;
+  url: UrlUses;
   actions: { names: readonly string[]; at: number }[];
 }
 
@@ -48,41 +50,45 @@ interface EntityActions {
   keys: ReadonlyMap<string, string>;
 }
 
-interface UrlUses {
+/** A distinct URL that endpoints resolve to, numbered 0, 1, … in the order first met. */
+export interface ResolvedUrl {
+  readonly resolved: string;
+  readonly index: number;
+}
+
+interface UrlUses extends ResolvedUrl {
+  /** How many entries resolve to it: a triple can only repeat within an entry or a URL. */
   count: number;
 }
 
-/** A template's check; a good one with the use count of the URL it resolves to. */
-type CachedEndpoint = GoodEndpoint | Extract<EndpointCheck, { ok: false }>;
+/** A template's check: the URL it resolves to, or why it is bad. */
+type CachedEndpoint = { ok: true; url: UrlUses } | Extract<EndpointCheck, { ok: false }>;
 
 interface EndpointSlot {
   endpoint: CachedEndpoint | undefined;
-  uses: UrlUses | undefined;
+  url: UrlUses | undefined;
 }
 
-interface GoodEndpoint {
-  ok: true;
-  check: Extract<EndpointCheck, { ok: true }>;
-  uses: UrlUses;
-}
-
-/** A template that resolved to a good URL: one object per template, shared by its triples. */
-export type ResolvedEndpoint = Extract<EndpointCheck, { ok: true }>;
-
-/** Takes each triple with no problem of its own, in manifest order (others may have some). */
+/**
+ * Takes the triples with no problem of their own (others may have some), in manifest order, a
+ * written action at a time: `actionNames` (one, or all that `*` stands for) with the entity,
+ * endpoint and place they share. Triples of one URL share one `url` object, whose index lets a
+ * sink keep what it derives from the URL (its hash) in an array rather than a map.
+ */
 export type TripleSink = (
   entityTypeName: string,
-  actionName: string,
+  actionNames: readonly string[],
   template: string,
-  endpoint: ResolvedEndpoint,
+  url: ResolvedUrl,
   location: SourceLocation,
 ) => void;
 
-export function expandTriples(root: ParsedNode | null, ctx: ExpandContext, sink: TripleSink): void {
+/** The entries that can make triples; the others' problems are reported. */
+export function checkEntries(root: ParsedNode | null, ctx: ExpandContext): CheckedEntry[] {
   const { tree, problems, extraActions } = ctx;
   const top = tree.deref(root);
   const list = isMap(top) ? tree.deref(tree.pair(top, 'subscriptions')?.value) : null;
-  if (!isSeq(list)) return;
+  if (!isSeq(list)) return [];
 
   const entityNames = [...CATALOG.keys(), ...Object.keys(extraActions)];
   const entities = new Map<string, EntityActions | null>();
@@ -102,12 +108,13 @@ export function expandTriples(root: ParsedNode | null, ctx: ExpandContext, sink:
   const slots = new Map<string, EndpointSlot>();
   const slotOf = (text: string): EndpointSlot => {
     let slot = slots.get(text);
-    if (!slot) slots.set(text, (slot = { endpoint: undefined, uses: undefined }));
+    if (!slot) slots.set(text, (slot = { endpoint: undefined, url: undefined }));
     return slot;
   };
   const checked: CheckedEntry[] = [];
+  let urlCount = 0;
 
-  // Pass 1: names and endpoints, each problem reported where it is written.
+  // Names and endpoints, each problem reported where it is written.
   const items = list.items as (ParsedNode | null)[];
   for (let index = 0; index < items.length; index++) {
     if (ctx.verdict.badEntries.has(index)) continue;
@@ -126,8 +133,8 @@ export function expandTriples(root: ParsedNode | null, ctx: ExpandContext, sink:
       const check = checkEndpoint(endpoint.value, ctx.env, ctx.policy);
       if (check.ok) {
         const urlSlot = check.resolved === endpoint.value ? slot : slotOf(check.resolved);
-        urlSlot.uses ??= { count: 0 };
-        cached = { ok: true, check, uses: urlSlot.uses };
+        urlSlot.url ??= { resolved: check.resolved, index: urlCount++, count: 0 };
+        cached = { ok: true, url: urlSlot.url };
       } else cached = check;
       slot.endpoint = cached;
     }
@@ -136,39 +143,58 @@ export function expandTriples(root: ParsedNode | null, ctx: ExpandContext, sink:
 
     const actions = entry.actions.map((action) => ({ names: actionNames(action, entity.value, known, problems), at: action.at }));
     if (!cached.ok) continue;
-    checked.push({ entity: known.name, template: endpoint.value, known, endpoint: cached, actions });
-    cached.uses.count++;
+    checked.push({ entity: known.name, template: endpoint.value, known, url: cached.url, actions });
+    cached.url.count++;
   }
+  return checked;
+}
 
-  // Pass 2: the triples. Most entries have one action node and a URL of their own, so they
-  // cannot hold a duplicate and skip the bookkeeping (it is most of the cost at 100k triples).
-  const seen = new Map<string, Map<string, SourceLocation>>();
-  for (const { entity, template, known, endpoint, actions } of checked) {
-    const { check } = endpoint;
+/**
+ * The triples of `entries`, in order, to `sink`; duplicates are reported instead. Most entries
+ * have one action node and a URL of their own, so they cannot hold a duplicate and skip the
+ * bookkeeping (it is most of the cost at 100k triples).
+ */
+export function expandTriples(entries: readonly CheckedEntry[], problems: ProblemCollector, sink: TripleSink): void {
+  const seen = new Map<ResolvedUrl, Map<string, SourceLocation>>();
+  for (const { entity, template, known, url, actions } of entries) {
     let seenHere: Map<string, SourceLocation> | undefined;
-    if (actions.length > 1 || endpoint.uses.count > 1) {
-      seenHere = seen.get(check.resolved);
-      if (!seenHere) seen.set(check.resolved, (seenHere = new Map()));
+    if (actions.length > 1 || url.count > 1) {
+      seenHere = seen.get(url);
+      if (!seenHere) seen.set(url, (seenHere = new Map()));
     }
     for (const { names, at } of actions) {
       if (names.length === 0) continue;
       const location = problems.locate(at);
-      // Indexed: `names` is often a frozen catalog list, which for-of walks slower.
-      for (let i = 0; i < names.length; i++) {
-        const actionName = names[i] as string;
-        if (seenHere) {
-          const key = known.keys.get(actionName) ?? actionName;
-          const first = seenHere.get(key);
-          if (first) {
-            problems.add(location, duplicateMessage(entity, actionName, template, first));
-            continue;
-          }
-          seenHere.set(key, location);
-        }
-        sink(entity, actionName, template, check, location);
+      let fresh = names;
+      if (seenHere) {
+        fresh = firstTimes(names, location, seenHere, known, (actionName, first) => {
+          problems.add(location, duplicateMessage(entity, actionName, template, first));
+        });
       }
+      if (fresh.length > 0) sink(entity, fresh, template, url, location);
     }
   }
+}
+
+/** The names not in `seen` yet, which are added to it; `onRepeat` is told of the others. */
+function firstTimes(
+  names: readonly string[],
+  location: SourceLocation,
+  seen: Map<string, SourceLocation>,
+  known: EntityActions,
+  onRepeat: (actionName: string, first: SourceLocation) => void,
+): readonly string[] {
+  const fresh: string[] = [];
+  for (const actionName of names) {
+    const key = known.keys.get(actionName) ?? actionName;
+    const first = seen.get(key);
+    if (first) onRepeat(actionName, first);
+    else {
+      seen.set(key, location);
+      fresh.push(actionName);
+    }
+  }
+  return fresh;
 }
 
 /** The actions one written action stands for (`*`: all of the entity's); [] when unknown. */

@@ -6,7 +6,7 @@ import type { SourceLocation } from '../errors.js';
 import { sha256Hex } from '../sha256.js';
 import type { SubscriptionRef } from '../subscription.js';
 import { checkManifestText } from './check-manifest-text.js';
-import type { ResolvedEndpoint } from './expand.js';
+import type { ResolvedUrl } from './expand.js';
 import type { Environment, ManifestResult } from './types.js';
 
 /**
@@ -16,29 +16,39 @@ import type { Environment, ManifestResult } from './types.js';
 export function parseManifest(text: string, file: string, env: Environment, sha256?: string): ManifestResult {
   const subscriptions: SubscriptionRef[] = [];
   const locations: SourceLocation[] = [];
-  const resolvedEndpoints = new Map<string, string>();
-  // Once per template: most triples share their entry's, so the last one is checked first.
-  const hashes = new Map<ResolvedEndpoint, string>();
-  let last: ResolvedEndpoint | undefined;
-  let lastHash = '';
-  const checked = checkManifestText(text, file, env, (entityTypeName, actionName, template, endpoint, location) => {
-    if (endpoint !== last) {
-      last = endpoint;
-      let hash = hashes.get(endpoint);
-      if (hash === undefined) {
-        hash = sha256Hex(endpoint.resolved);
-        hashes.set(endpoint, hash);
-        resolvedEndpoints.set(hash, endpoint.resolved);
-      }
-      lastHash = hash;
+  // By URL index, once per URL: arrays rather than maps, which at 20k URLs cost more than the
+  // hashing itself.
+  const hashes: string[] = [];
+  const urls: ResolvedUrl[] = [];
+  const checked = checkManifestText(text, file, env, (entityTypeName, actionNames, template, url, location) => {
+    let hash = hashes[url.index];
+    if (hash === undefined) {
+      hash = sha256Hex(url.resolved);
+      hashes[url.index] = hash;
+      urls.push(url);
     }
-    // The four fields of a ref and no more: plans take these objects as they are.
-    subscriptions.push({ entityTypeName, actionName, endpoint: template, endpointSha256: lastHash });
-    locations.push(location);
+    // Indexed: `actionNames` is often a frozen catalog list, which for-of walks slower.
+    for (let i = 0; i < actionNames.length; i++) {
+      // The four fields of a ref and no more: plans take these objects as they are.
+      subscriptions.push({ entityTypeName, actionName: actionNames[i] as string, endpoint: template, endpointSha256: hash });
+      locations.push(location);
+    }
   });
   if (!checked.ok) return checked;
+  // Only reconcile looks URLs up (plan and validate never do): the map is built on first use.
+  let resolvedEndpoints: Map<string, string> | undefined;
   return {
     ok: true,
-    manifest: { file, sha256: sha256 ?? sha256Hex(text), ...checked.sections, subscriptions, locations, resolvedEndpoints },
+    manifest: {
+      file,
+      sha256: sha256 ?? sha256Hex(text),
+      ...checked.sections,
+      subscriptions,
+      locations,
+      get resolvedEndpoints(): ReadonlyMap<string, string> {
+        resolvedEndpoints ??= new Map(urls.map((url) => [hashes[url.index] as string, url.resolved]));
+        return resolvedEndpoints;
+      },
+    },
   };
 }

@@ -40,7 +40,7 @@ describe('parseManifest on any input', () => {
       fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), yamlish), fc.dictionary(fc.constantFrom('A', 'B'), fc.string()), (text, env) => {
         const result = parseManifest(text, 'fuzz.yaml', env);
         let count = 0;
-        const checked = checkManifestText(text, 'fuzz.yaml', env, () => count++);
+        const checked = checkManifestText(text, 'fuzz.yaml', env, (_entity, actionNames) => (count += actionNames.length));
         expect(checked.ok).toBe(result.ok);
         if (!result.ok && !checked.ok) expect(checked.problems).toEqual(result.problems);
         if (result.ok) expect(count).toBe(result.manifest.subscriptions.length);
