@@ -1,11 +1,12 @@
 /**
  * YAML text → document with node positions. What `yaml`'s parseDocument does, with two guards
  * put between its parser and its composer: nesting deeper than MAX_NESTING_DEPTH is rejected
- * before the (recursive) composer sees it, and only the first document of a stream is kept.
+ * as the parser reads it, before the (recursive) composer sees it, and only the first document
+ * of a stream is kept.
  * Duplicate keys and aliases are checked later in linear time (see to-data.ts) rather than
  * with `uniqueKeys`, whose check is quadratic in the number of keys of a mapping.
  */
-import { Composer, Parser } from 'yaml';
+import { Composer, Lexer, Parser } from 'yaml';
 import type { CST, Document } from 'yaml';
 import { MAX_NESTING_DEPTH, MAX_YAML_ERRORS } from './limits.js';
 import type { ProblemCollector } from './problems.js';
@@ -26,18 +27,27 @@ export function parseYaml(text: string, problems: ProblemCollector): Document.Pa
   const composer = new Composer(OPTIONS);
   let tooDeepAt: number | undefined;
 
-  function* guarded(tokens: Iterable<CST.Token>): Generator<CST.Token> {
-    for (const token of tokens) {
-      tooDeepAt = deeperThan(token, MAX_NESTING_DEPTH);
-      if (tooDeepAt !== undefined) return;
-      yield token;
+  // Parser.parse() with a look at the parser's stack of open tokens after each lexical token:
+  // the document, each collection it is in, then perhaps a scalar. The document is only passed
+  // on once read whole, so the composer never sees one nested too deep.
+  function* guarded(): Generator<CST.Token> {
+    const tooDeepIndex = MAX_NESTING_DEPTH + 2;
+    problems.lineCounter.addNewLine(0); // as Parser.parse() does for the first line
+    for (const lexeme of new Lexer().lex(text)) {
+      yield* parser.next(lexeme);
+      const tooDeep = parser.stack[tooDeepIndex];
+      if (tooDeep !== undefined && isCollection(tooDeep)) {
+        tooDeepAt = tooDeep.offset;
+        return;
+      }
     }
+    yield* parser.end();
   }
 
   let doc: Document.Parsed | null = null;
   let extraDocAt: number | undefined;
   try {
-    for (const next of composer.compose(guarded(parser.parse(text)), true, text.length)) {
+    for (const next of composer.compose(guarded(), true, text.length)) {
       if (doc === null) doc = next;
       else {
         extraDocAt = next.range[0];
@@ -100,38 +110,6 @@ function clipped(message: string): string {
   // Not between the two halves of a surrogate pair.
   const end = /[\uD800-\uDBFF]/.test(message.charAt(MAX_MESSAGE - 1)) ? MAX_MESSAGE - 1 : MAX_MESSAGE;
   return `${message.slice(0, end)}…`;
-}
-
-/** Offset of the first collection nested deeper than `max`, walked without recursion. */
-function deeperThan(token: CST.Token, max: number): number | undefined {
-  // Two parallel stacks: nothing allocated per token of a large document.
-  const tokens: CST.Token[] = [token];
-  const depths: number[] = [0];
-  for (let t = tokens.pop(); t !== undefined; t = tokens.pop()) {
-    const depth = depths.pop() ?? 0;
-    if (depth > max) return t.offset;
-    if (t.type === 'document') {
-      if (t.value) {
-        tokens.push(t.value);
-        depths.push(depth);
-      }
-    } else if (isCollection(t)) {
-      // A leaf (a quoted scalar, an alias...) within the limit would be popped to no effect:
-      // it is not pushed. Past the limit it is, so the same token is found first as before.
-      const leavesToo = depth + 1 > max;
-      for (const item of t.items) {
-        if (item.key && item.key.type !== 'scalar' && (leavesToo || isCollection(item.key))) {
-          tokens.push(item.key);
-          depths.push(depth + 1);
-        }
-        if (item.value && item.value.type !== 'scalar' && (leavesToo || isCollection(item.value))) {
-          tokens.push(item.value);
-          depths.push(depth + 1);
-        }
-      }
-    }
-  }
-  return undefined;
 }
 
 function isCollection(token: CST.Token): token is CST.BlockMap | CST.BlockSequence | CST.FlowCollection {

@@ -125,6 +125,17 @@ describe('YAML', () => {
     expect(deep[0]).toContain('nested more than 64 levels deep');
   });
 
+  it('counts block nesting the same way, at the first mapping past 64 levels', () => {
+    const nested = (levels: number): string =>
+      yaml('version: 1', 'subscriptions: []', ...Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k${i}:`), `${' '.repeat(levels)}leaf`);
+    // 65 mappings: the document's own and 64 nested in it.
+    expect(problemsOf(nested(65))[0]).toMatch(/^3:1: unknown key `k0`/);
+    expect(problemsOf(nested(66))).toEqual(['68:66: the YAML is nested more than 64 levels deep']);
+    // A scalar in the deepest mapping allowed is not a level of its own.
+    expect(problemsOf(yaml('version: 1', 'subscriptions: []', 'x:', `${'- '.repeat(64)}a`))[0]).toMatch(/^3:1: unknown key `x`/);
+    expect(problemsOf(yaml('version: 1', 'subscriptions: []', 'x:', `${'- '.repeat(65)}a`))).toEqual(['4:129: the YAML is nested more than 64 levels deep']);
+  });
+
   it('handles large mappings of unknown and duplicate keys in linear time', () => {
     // yaml's own uniqueKeys check needs about a minute here (it compares each key with all before it).
     const keys = Array.from({ length: 30_000 }, (_, i) => `k${i}: 1`);
