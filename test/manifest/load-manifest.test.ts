@@ -57,9 +57,7 @@ describe.each([
     const handle = await open(file, 'w');
     await handle.truncate(4 * 1024 ** 3);
     await handle.close();
-    const started = performance.now();
     const result = await read(file, {});
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(result).toEqual({
       ok: false,
       problems: [{ location: { file, line: 1, col: 1 }, message: 'the manifest is 4294967296 bytes; the limit is 1048576 bytes (1 MiB)' }],

@@ -109,9 +109,8 @@ describe('YAML', () => {
       const name = String.fromCharCode(97 + i);
       levels.push(`${name}: &${name} [${Array.from({ length: 10 }, () => `*${prev}`).join(', ')}]`);
     }
-    const started = performance.now();
+    // Unbounded, the expansion would never end: the test's timeout is the check, not a clock.
     const problems = problemsOf(yaml('version: 1', ...levels, 'subscriptions: []'));
-    expect(performance.now() - started).toBeLessThan(1000);
     // Reported at the alias (the 8th on the `e` line) where the expansion passes the bound.
     expect(problems).toEqual(['6:36: aliases expand to more than 100000 YAML nodes (an alias bomb?); write the manifest out instead']);
   });
@@ -137,23 +136,21 @@ describe('YAML', () => {
   });
 
   it('handles large mappings of unknown and duplicate keys in linear time', () => {
-    // yaml's own uniqueKeys check needs about a minute here (it compares each key with all before it).
+    // yaml's own uniqueKeys check needs about a minute here (it compares each key with all before
+    // it), past the test's timeout.
     const keys = Array.from({ length: 30_000 }, (_, i) => `k${i}: 1`);
-    const started = performance.now();
     const problems = problemsOf(yaml('version: 1', ...keys, ...keys, 'subscriptions: []'));
     expect(problems).toHaveLength(60_000);
     expect(problems[30_000]).toBe('30002:1: duplicate key `k0` (first at line 2:1)');
-    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });
 
 describe('size', () => {
   it('rejects text over 1 MiB before parsing it', () => {
-    const started = performance.now();
+    // Parsed, this text would also be nested too deep: the size is the only problem reported.
     expect(problemsOf(`${'['.repeat(MAX_MANIFEST_BYTES)}x`)).toEqual([
       '1:1: the manifest is 1048577 bytes; the limit is 1048576 bytes (1 MiB)',
     ]);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('counts bytes, not characters', () => {
