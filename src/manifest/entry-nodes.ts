@@ -1,71 +1,92 @@
 /**
- * Reads one `subscriptions` entry's values with the places they are written, from the YAML
- * nodes. Runs once per entry of a manifest that may hold thousands: one pass over the pairs,
- * no intermediate arrays.
+ * Reads `subscriptions` entries' values with the places they are written, from the YAML nodes.
+ * Runs once per entry of a manifest that may hold tens of thousands: one pass over the pairs,
+ * into fields that are reused from entry to entry, so nothing is allocated per entry.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ParsedNode } from 'yaml';
 import type { YamlTree } from './yaml-tree.js';
 
-export interface Named {
-  value: string;
-  /** Offset where the value is written (an alias where it is used, not its anchor). */
-  at: number;
-}
+export class EntryReader {
+  entity = '';
+  /** Offsets where values are written (an alias where it is used, not its anchor). */
+  entityAt = 0;
+  endpoint = '';
+  endpointAt = 0;
+  /** The entry's written actions, `actionCount` of them: their values and offsets. */
+  actionCount = 0;
+  readonly actionValues: string[] = [];
+  readonly actionAts: number[] = [];
+  // The last string read: fields rather than a returned object, which would be one per value.
+  private string = '';
+  private stringAt = 0;
 
-export interface EntryNodes {
-  entity: Named;
-  endpoint: Named;
-  actions: Named[];
-}
+  constructor(private readonly tree: YamlTree) {}
 
-/** Undefined when the entry lacks what the schema requires (it has been reported). */
-export function readEntry(item: ParsedNode | null, tree: YamlTree): EntryNodes | undefined {
-  const entry = tree.deref(item);
-  if (item === null || !isMap(entry)) return undefined;
-  // An aliased entry is reported where it is used.
-  const entryAlias = item === entry ? undefined : item.range[0];
-  let entity: Named | undefined;
-  let endpoint: Named | undefined;
-  let actions: Named[] | undefined;
-  for (const { key, value } of entry.items) {
-    if (!isScalar(key)) continue;
-    // A repeated key was reported; its first occurrence counts, as in the data.
-    switch (key.value) {
-      case 'entityTypeName':
-        entity ??= named(value, tree, entryAlias);
-        break;
-      case 'endpoint':
-        endpoint ??= named(value, tree, entryAlias);
-        break;
-      case 'actionName':
-      case 'actionNames':
-        if (actions === undefined) actions = namedList(value, tree, entryAlias);
-        break;
+  /** False when the entry lacks what the schema requires (it has been reported). */
+  read(item: ParsedNode | null): boolean {
+    const entry = this.tree.deref(item);
+    if (item === null || !isMap(entry)) return false;
+    // An aliased entry is reported where it is used.
+    const entryAlias = item === entry ? undefined : item.range[0];
+    let hasEntity = false;
+    let hasEndpoint = false;
+    let hasActions = false;
+    for (const { key, value } of entry.items) {
+      if (!isScalar(key)) continue;
+      // A repeated key was reported; its first occurrence counts, as in the data.
+      switch (key.value) {
+        case 'entityTypeName':
+          if (!hasEntity && this.readString(value, entryAlias)) {
+            hasEntity = true;
+            this.entity = this.string;
+            this.entityAt = this.stringAt;
+          }
+          break;
+        case 'endpoint':
+          if (!hasEndpoint && this.readString(value, entryAlias)) {
+            hasEndpoint = true;
+            this.endpoint = this.string;
+            this.endpointAt = this.stringAt;
+          }
+          break;
+        case 'actionName':
+        case 'actionNames':
+          if (!hasActions) {
+            hasActions = true;
+            this.readActions(value, entryAlias);
+          }
+          break;
+      }
+    }
+    return hasEntity && hasEndpoint && hasActions;
+  }
+
+  private readString(node: ParsedNode | null, aliasAt: number | undefined): boolean {
+    const target = this.tree.deref(node);
+    if (node === null || !isScalar(target) || typeof target.value !== 'string') return false;
+    this.string = target.value;
+    this.stringAt = aliasAt ?? node.range[0];
+    return true;
+  }
+
+  private readActions(node: ParsedNode | null, aliasAt: number | undefined): void {
+    this.actionCount = 0;
+    const target = this.tree.deref(node);
+    if (!isSeq(target)) {
+      if (this.readString(node, aliasAt)) this.addAction();
+      return;
+    }
+    // Items of an aliased list are reported at the alias too.
+    const listAt = aliasAt ?? (node !== null && node !== target ? node.range[0] : undefined);
+    for (const item of target.items as (ParsedNode | null)[]) {
+      if (this.readString(item, listAt)) this.addAction();
     }
   }
-  if (!entity || !endpoint || !actions) return undefined;
-  return { entity, endpoint, actions };
-}
 
-function named(node: ParsedNode | null, tree: YamlTree, aliasAt: number | undefined): Named | undefined {
-  const target = tree.deref(node);
-  if (node === null || !isScalar(target) || typeof target.value !== 'string') return undefined;
-  return { value: target.value, at: aliasAt ?? node.range[0] };
-}
-
-function namedList(node: ParsedNode | null, tree: YamlTree, aliasAt: number | undefined): Named[] {
-  const target = tree.deref(node);
-  if (!isSeq(target)) {
-    const one = named(node, tree, aliasAt);
-    return one ? [one] : [];
+  private addAction(): void {
+    this.actionValues[this.actionCount] = this.string;
+    this.actionAts[this.actionCount] = this.stringAt;
+    this.actionCount++;
   }
-  // Items of an aliased list are reported at the alias too.
-  const listAt = aliasAt ?? (node !== null && node !== target ? node.range[0] : undefined);
-  const out: Named[] = [];
-  for (const item of target.items as (ParsedNode | null)[]) {
-    const one = named(item, tree, listAt);
-    if (one) out.push(one);
-  }
-  return out;
 }

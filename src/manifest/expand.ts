@@ -16,8 +16,7 @@ import type { SourceLocation } from '../errors.js';
 import { checkEndpoint } from './endpoint-check.js';
 import type { EffectivePolicy, EndpointCheck } from './endpoint-check.js';
 import { maskEndpoint } from '../render/mask-endpoint.js';
-import { readEntry } from './entry-nodes.js';
-import type { Named } from './entry-nodes.js';
+import { EntryReader } from './entry-nodes.js';
 import type { ProblemCollector } from './problems.js';
 import type { SchemaVerdict } from './schema-check.js';
 import { code } from './text.js';
@@ -57,12 +56,13 @@ export interface ResolvedUrl {
 }
 
 interface UrlUses extends ResolvedUrl {
+  readonly ok: true;
   /** How many entries resolve to it: a triple can only repeat within an entry or a URL. */
   count: number;
 }
 
 /** A template's check: the URL it resolves to, or why it is bad. */
-type CachedEndpoint = { ok: true; url: UrlUses } | Extract<EndpointCheck, { ok: false }>;
+type CachedEndpoint = UrlUses | Extract<EndpointCheck, { ok: false }>;
 
 interface EndpointSlot {
   endpoint: CachedEndpoint | undefined;
@@ -116,35 +116,37 @@ export function checkEntries(root: ParsedNode | null, ctx: ExpandContext): Check
 
   // Names and endpoints, each problem reported where it is written.
   const items = list.items as (ParsedNode | null)[];
+  const entry = new EntryReader(tree);
   for (let index = 0; index < items.length; index++) {
-    if (ctx.verdict.badEntries.has(index)) continue;
-    const entry = readEntry(items[index] ?? null, tree);
-    if (!entry) continue;
+    if (ctx.verdict.badEntries.has(index) || !entry.read(items[index] ?? null)) continue;
     const { entity, endpoint } = entry;
 
-    const known = entityActions(entity.value);
+    const known = entityActions(entity);
     if (!known) {
-      const hint = didYouMean(entity.value, entityNames) || ' (see `biot-subs catalog`; a newer one can be declared under `extraActions`)';
-      problems.addAt(entity.at, `unknown entity type ${code(entity.value)}${hint}`);
+      const hint = didYouMean(entity, entityNames) || ' (see `biot-subs catalog`; a newer one can be declared under `extraActions`)';
+      problems.addAt(entry.entityAt, `unknown entity type ${code(entity)}${hint}`);
     }
-    const slot = slotOf(endpoint.value);
+    const slot = slotOf(endpoint);
     let cached = slot.endpoint;
     if (!cached) {
-      const check = checkEndpoint(endpoint.value, ctx.env, ctx.policy);
+      const check = checkEndpoint(endpoint, ctx.env, ctx.policy);
       if (check.ok) {
-        const urlSlot = check.resolved === endpoint.value ? slot : slotOf(check.resolved);
-        urlSlot.url ??= { resolved: check.resolved, index: urlCount++, count: 0 };
-        cached = { ok: true, url: urlSlot.url };
+        const urlSlot = check.resolved === endpoint ? slot : slotOf(check.resolved);
+        cached = urlSlot.url ??= { ok: true, resolved: check.resolved, index: urlCount++, count: 0 };
       } else cached = check;
       slot.endpoint = cached;
     }
-    if (!cached.ok) for (const message of cached.messages) problems.addAt(endpoint.at, message);
+    if (!cached.ok) for (const message of cached.messages) problems.addAt(entry.endpointAt, message);
     if (!known) continue;
 
-    const actions = entry.actions.map((action) => ({ names: actionNames(action, entity.value, known, problems), at: action.at }));
+    const actions: CheckedEntry['actions'] = [];
+    for (let a = 0; a < entry.actionCount; a++) {
+      const at = entry.actionAts[a] ?? 0;
+      actions.push({ names: actionNames(entry.actionValues[a] ?? '', at, entity, known, problems), at });
+    }
     if (!cached.ok) continue;
-    checked.push({ entity: known.name, template: endpoint.value, known, url: cached.url, actions });
-    cached.url.count++;
+    checked.push({ entity: known.name, template: endpoint, known, url: cached, actions });
+    cached.count++;
   }
   return checked;
 }
@@ -198,14 +200,14 @@ function firstTimes(
 }
 
 /** The actions one written action stands for (`*`: all of the entity's); [] when unknown. */
-function actionNames(action: Named, entity: string, known: EntityActions, problems: ProblemCollector): readonly string[] {
-  if (action.value === '*') {
-    if (known.all.length === 0) problems.addAt(action.at, `\`*\` stands for no action here: \`${entity}\` has none`);
+function actionNames(action: string, at: number, entity: string, known: EntityActions, problems: ProblemCollector): readonly string[] {
+  if (action === '*') {
+    if (known.all.length === 0) problems.addAt(at, `\`*\` stands for no action here: \`${entity}\` has none`);
     return known.all;
   }
-  if (known.keys.has(action.value)) return [action.value];
-  const hint = didYouMean(action.value, known.all) || ` (a newer action can be declared under \`extraActions.${entity}\`)`;
-  problems.addAt(action.at, `unknown action ${code(action.value)} for \`${entity}\`${hint}`);
+  if (known.keys.has(action)) return [action];
+  const hint = didYouMean(action, known.all) || ` (a newer action can be declared under \`extraActions.${entity}\`)`;
+  problems.addAt(at, `unknown action ${code(action)} for \`${entity}\`${hint}`);
   return [];
 }
 
