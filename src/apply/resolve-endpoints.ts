@@ -13,9 +13,10 @@ export function resolveEndpoints(plan: Plan, manifest: Manifest, env: Environmen
   const endpoints = new Map<string, string>();
   const wanted = new Set(plan.subscribes.map((op) => subscriptionKey(op.ref)));
   // Only triples the manifest asks for get a URL, even from a saved plan that names its hashes.
+  const { resolvedEndpoints } = manifest;
   for (const desired of manifest.subscriptions) {
     const key = subscriptionKey(desired);
-    const resolved = manifest.resolvedEndpoints.get(desired.endpointSha256);
+    const resolved = resolvedEndpoints.get(desired.endpointSha256);
     if (resolved !== undefined && wanted.has(key)) endpoints.set(key, resolved);
   }
   for (const op of plan.unsubscribes) {

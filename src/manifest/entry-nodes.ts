@@ -1,12 +1,13 @@
 /**
  * Reads `subscriptions` entries' values with the places they are written, from the YAML nodes.
  * Runs once per entry of a manifest that may hold tens of thousands: one pass over the pairs,
- * into fields that are reused from entry to entry, so nothing is allocated per entry.
+ * into the reader's own fields, reused from entry to entry, so reading allocates nothing.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ParsedNode } from 'yaml';
 import type { YamlTree } from './yaml-tree.js';
 
+/** The fields describe the last entry read, and only when read() returned true. */
 export class EntryReader {
   entity = '';
   /** Offsets where values are written (an alias where it is used, not its anchor). */
@@ -18,8 +19,8 @@ export class EntryReader {
   readonly actionValues: string[] = [];
   readonly actionAts: number[] = [];
   // The last string read: fields rather than a returned object, which would be one per value.
-  private string = '';
-  private stringAt = 0;
+  private lastValue = '';
+  private lastAt = 0;
 
   constructor(private readonly tree: YamlTree) {}
 
@@ -39,15 +40,15 @@ export class EntryReader {
         case 'entityTypeName':
           if (!hasEntity && this.readString(value, entryAlias)) {
             hasEntity = true;
-            this.entity = this.string;
-            this.entityAt = this.stringAt;
+            this.entity = this.lastValue;
+            this.entityAt = this.lastAt;
           }
           break;
         case 'endpoint':
           if (!hasEndpoint && this.readString(value, entryAlias)) {
             hasEndpoint = true;
-            this.endpoint = this.string;
-            this.endpointAt = this.stringAt;
+            this.endpoint = this.lastValue;
+            this.endpointAt = this.lastAt;
           }
           break;
         case 'actionName':
@@ -65,8 +66,8 @@ export class EntryReader {
   private readString(node: ParsedNode | null, aliasAt: number | undefined): boolean {
     const target = this.tree.deref(node);
     if (node === null || !isScalar(target) || typeof target.value !== 'string') return false;
-    this.string = target.value;
-    this.stringAt = aliasAt ?? node.range[0];
+    this.lastValue = target.value;
+    this.lastAt = aliasAt ?? node.range[0];
     return true;
   }
 
@@ -85,8 +86,8 @@ export class EntryReader {
   }
 
   private addAction(): void {
-    this.actionValues[this.actionCount] = this.string;
-    this.actionAts[this.actionCount] = this.stringAt;
+    this.actionValues[this.actionCount] = this.lastValue;
+    this.actionAts[this.actionCount] = this.lastAt;
     this.actionCount++;
   }
 }

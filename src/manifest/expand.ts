@@ -5,8 +5,8 @@
  * per distinct template). expandTriples then makes the triples and finds duplicates, from what
  * checkEntries kept: no YAML node, so the document can be collected before the 100k triples are
  * made (see checkManifestText). Linear in the number of triples, with nothing allocated per
- * triple here. Each triple goes to a sink, which builds subscriptions (parseManifest) or only
- * counts them (`validate`, which so never hashes an endpoint).
+ * triple here. The triples go to a sink a written action at a time; it builds subscriptions
+ * (parseManifest) or only counts them (`validate`, which so never hashes an endpoint).
  */
 import { isMap, isSeq } from 'yaml';
 import type { ParsedNode } from 'yaml';
@@ -23,7 +23,7 @@ import { code } from './text.js';
 import type { Environment } from './types.js';
 import type { YamlTree } from './yaml-tree.js';
 
-export interface ExpandContext {
+export interface CheckContext {
   tree: YamlTree;
   verdict: SchemaVerdict;
   extraActions: Readonly<Record<string, readonly string[]>>;
@@ -57,7 +57,10 @@ export interface ResolvedUrl {
 
 interface UrlUses extends ResolvedUrl {
   readonly ok: true;
-  /** How many entries resolve to it: a triple can only repeat within an entry or a URL. */
+  /**
+   * How many checked entries (known entity, good endpoint) resolve to it: a triple can only
+   * repeat within an entry or a URL.
+   */
   count: number;
 }
 
@@ -84,7 +87,7 @@ export type TripleSink = (
 ) => void;
 
 /** The entries that can make triples; the others' problems are reported. */
-export function checkEntries(root: ParsedNode | null, ctx: ExpandContext): CheckedEntry[] {
+export function checkEntries(root: ParsedNode | null, ctx: CheckContext): CheckedEntry[] {
   const { tree, problems, extraActions } = ctx;
   const top = tree.deref(root);
   const list = isMap(top) ? tree.deref(tree.pair(top, 'subscriptions')?.value) : null;
@@ -102,9 +105,9 @@ export function checkEntries(root: ParsedNode | null, ctx: ExpandContext): Check
     }
     return known;
   };
-  // Per string: its check when it is a template, and how many entries resolve to it when it is
-  // a URL (a triple can only repeat within an entry or a URL). A literal endpoint is both, so
-  // one lookup serves both; a template's check points at its URL's count.
+  // Per string: its check when it is a template (a good one is the record of the URL it
+  // resolves to), and that record when it is a URL. A literal endpoint is both, so one lookup
+  // serves both.
   const slots = new Map<string, EndpointSlot>();
   const slotOf = (text: string): EndpointSlot => {
     let slot = slots.get(text);
@@ -116,15 +119,15 @@ export function checkEntries(root: ParsedNode | null, ctx: ExpandContext): Check
 
   // Names and endpoints, each problem reported where it is written.
   const items = list.items as (ParsedNode | null)[];
-  const entry = new EntryReader(tree);
+  const reader = new EntryReader(tree);
   for (let index = 0; index < items.length; index++) {
-    if (ctx.verdict.badEntries.has(index) || !entry.read(items[index] ?? null)) continue;
-    const { entity, endpoint } = entry;
+    if (ctx.verdict.badEntries.has(index) || !reader.read(items[index] ?? null)) continue;
+    const { entity, endpoint } = reader;
 
     const known = entityActions(entity);
     if (!known) {
       const hint = didYouMean(entity, entityNames) || ' (see `biot-subs catalog`; a newer one can be declared under `extraActions`)';
-      problems.addAt(entry.entityAt, `unknown entity type ${code(entity)}${hint}`);
+      problems.addAt(reader.entityAt, `unknown entity type ${code(entity)}${hint}`);
     }
     const slot = slotOf(endpoint);
     let cached = slot.endpoint;
@@ -136,13 +139,13 @@ export function checkEntries(root: ParsedNode | null, ctx: ExpandContext): Check
       } else cached = check;
       slot.endpoint = cached;
     }
-    if (!cached.ok) for (const message of cached.messages) problems.addAt(entry.endpointAt, message);
+    if (!cached.ok) for (const message of cached.messages) problems.addAt(reader.endpointAt, message);
     if (!known) continue;
 
     const actions: CheckedEntry['actions'] = [];
-    for (let a = 0; a < entry.actionCount; a++) {
-      const at = entry.actionAts[a] ?? 0;
-      actions.push({ names: actionNames(entry.actionValues[a] ?? '', at, entity, known, problems), at });
+    for (let a = 0; a < reader.actionCount; a++) {
+      const at = reader.actionAts[a] as number;
+      actions.push({ names: meaning(reader.actionValues[a] as string, at, entity, known, problems), at });
     }
     if (!cached.ok) continue;
     checked.push({ entity: known.name, template: endpoint, known, url: cached, actions });
@@ -158,7 +161,8 @@ export function checkEntries(root: ParsedNode | null, ctx: ExpandContext): Check
  */
 export function expandTriples(entries: readonly CheckedEntry[], problems: ProblemCollector, sink: TripleSink): void {
   const seen = new Map<ResolvedUrl, Map<string, SourceLocation>>();
-  for (const { entity, template, known, url, actions } of entries) {
+  for (const entry of entries) {
+    const { entity, template, url, actions } = entry;
     let seenHere: Map<string, SourceLocation> | undefined;
     if (actions.length > 1 || url.count > 1) {
       seenHere = seen.get(url);
@@ -167,40 +171,42 @@ export function expandTriples(entries: readonly CheckedEntry[], problems: Proble
     for (const { names, at } of actions) {
       if (names.length === 0) continue;
       const location = problems.locate(at);
-      let fresh = names;
-      if (seenHere) {
-        fresh = firstTimes(names, location, seenHere, known, (actionName, first) => {
-          problems.add(location, duplicateMessage(entity, actionName, template, first));
-        });
-      }
+      const fresh = seenHere ? unrepeated(names, location, seenHere, entry, problems) : names;
       if (fresh.length > 0) sink(entity, fresh, template, url, location);
     }
   }
 }
 
-/** The names not in `seen` yet, which are added to it; `onRepeat` is told of the others. */
-function firstTimes(
+/**
+ * `names` less those already in `seen`, each reported as a duplicate; the others are added to
+ * `seen`. Without a repeat (always, in a manifest that can be used) `names` itself.
+ */
+function unrepeated(
   names: readonly string[],
   location: SourceLocation,
   seen: Map<string, SourceLocation>,
-  known: EntityActions,
-  onRepeat: (actionName: string, first: SourceLocation) => void,
+  { entity, template, known }: CheckedEntry,
+  problems: ProblemCollector,
 ): readonly string[] {
-  const fresh: string[] = [];
-  for (const actionName of names) {
+  let fresh: string[] | undefined;
+  // Indexed: `names` is often a frozen catalog list, which for-of walks slower.
+  for (let i = 0; i < names.length; i++) {
+    const actionName = names[i] as string;
     const key = known.keys.get(actionName) ?? actionName;
     const first = seen.get(key);
-    if (first) onRepeat(actionName, first);
-    else {
+    if (first === undefined) {
       seen.set(key, location);
-      fresh.push(actionName);
+      fresh?.push(actionName);
+    } else {
+      problems.add(location, duplicateMessage(entity, actionName, template, first));
+      fresh ??= names.slice(0, i);
     }
   }
-  return fresh;
+  return fresh ?? names;
 }
 
 /** The actions one written action stands for (`*`: all of the entity's); [] when unknown. */
-function actionNames(action: string, at: number, entity: string, known: EntityActions, problems: ProblemCollector): readonly string[] {
+function meaning(action: string, at: number, entity: string, known: EntityActions, problems: ProblemCollector): readonly string[] {
   if (action === '*') {
     if (known.all.length === 0) problems.addAt(at, `\`*\` stands for no action here: \`${entity}\` has none`);
     return known.all;

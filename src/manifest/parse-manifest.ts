@@ -35,7 +35,7 @@ export function parseManifest(text: string, file: string, env: Environment, sha2
     }
   });
   if (!checked.ok) return checked;
-  // Only reconcile looks URLs up (plan and validate never do): the map is built on first use.
+  // Only reconcile looks URLs up (plan never does): the map is built on first use.
   let resolvedEndpoints: Map<string, string> | undefined;
   return {
     ok: true,

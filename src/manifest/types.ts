@@ -25,7 +25,7 @@ export interface Manifest {
   /** Where each subscription is written (its action node): `locations[i]` is `subscriptions[i]`'s. */
   locations: SourceLocation[];
   /** The URL each `endpointSha256` stands for. Holds secrets: never print, log or store it. */
-  resolvedEndpoints: ReadonlyMap<string, string>;
+  readonly resolvedEndpoints: ReadonlyMap<string, string>;
 }
 
 /** Why a manifest cannot be used: every problem found, sorted by place. */

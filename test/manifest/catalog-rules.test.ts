@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { manifestOf, problemsOf, subscriptionsYaml, yaml } from './helpers.js';
+import { actionsOf } from '../../src/catalog/catalog.js';
+import { checkManifestText } from '../../src/manifest/check-manifest-text.js';
+import { FILE, manifestOf, problemsOf, subscriptionsYaml, yaml } from './helpers.js';
 
 const triples = (text: string): string[] => manifestOf(text).subscriptions.map((s) => `${s.entityTypeName} ${s.actionName}`);
 
@@ -117,5 +119,13 @@ describe('duplicates', () => {
     expect(
       problemsOf(subscriptionsYaml('  - entityTypeName: command', '    actionNames: ["*", _stop]', '    endpoint: https://h.example/c')),
     ).toEqual(['4:24: `command` `_stop` → `https://h.example/c` is listed twice (duplicate of line 4:19)']);
+  });
+
+  it('passes on the actions of "*" that are not repeats, and only those', () => {
+    const text = subscriptionsYaml('  - entityTypeName: command', '    actionNames: [_stop, "*"]', '    endpoint: https://h.example/c');
+    const given: string[][] = [];
+    const checked = checkManifestText(text, FILE, {}, (_entity, actionNames) => given.push([...actionNames]));
+    expect(checked.ok).toBe(false);
+    expect(given).toEqual([['_stop'], actionsOf('command').filter((action) => action !== '_stop')]);
   });
 });

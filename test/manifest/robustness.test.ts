@@ -74,7 +74,7 @@ describe('parseManifest on any input', () => {
           const { subscriptions, resolvedEndpoints } = result.manifest;
           const url = (s: SubscriptionRef): string => resolvedEndpoints.get(s.endpointSha256) ?? 'none';
           expect(subscriptions.map((s) => `${s.entityTypeName} ${s.actionName} ${url(s)}`)).toEqual(expected);
-          // Hashed once per template, however the entries sharing one are interleaved.
+          // Hashed once per URL, however the entries sharing one are interleaved.
           for (const s of subscriptions) expect(s.endpointSha256).toBe(sha256Hex(url(s)));
           // Refs only: a plan takes them as they are, so nothing else may ride along.
           for (const s of subscriptions) expect(Object.keys(s)).toEqual(['entityTypeName', 'actionName', 'endpoint', 'endpointSha256']);

@@ -133,6 +133,14 @@ describe('YAML', () => {
     // A scalar in the deepest mapping allowed is not a level of its own.
     expect(problemsOf(yaml('version: 1', 'subscriptions: []', 'x:', `${'- '.repeat(64)}a`))[0]).toMatch(/^3:1: unknown key `x`/);
     expect(problemsOf(yaml('version: 1', 'subscriptions: []', 'x:', `${'- '.repeat(65)}a`))).toEqual(['4:129: the YAML is nested more than 64 levels deep']);
+    // Nor is a quoted one.
+    expect(problemsOf(yaml('version: 1', 'subscriptions: []', `x: ${'['.repeat(64)}"a"${']'.repeat(64)}`))[0]).toMatch(/^3:1: unknown key `x`/);
+    // A collection written as a key is wrapped in a mapping after it is read: that level goes
+    // uncounted, and the key is refused anyway.
+    expect(problemsOf(`${nested(64).trimEnd().replace(/leaf$/, '[a]: leaf')}\n`)).toEqual([
+      '3:1: unknown key `k0` (expected `version`, `policy`, `extraActions`, `subscriptions`)',
+      '67:65: keys must be plain names, not collections, aliases or tagged values',
+    ]);
   });
 
   it('handles large mappings of unknown and duplicate keys in linear time', () => {
