@@ -7,20 +7,21 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import type { ParsedNode } from 'yaml';
 import type { YamlTree } from './yaml-tree.js';
 
+export interface Named {
+  value: string;
+  /** Offset where the value is written (an alias where it is used, not its anchor). */
+  at: number;
+}
+
 /** The fields describe the last entry read, and only when read() returned true. */
 export class EntryReader {
-  entity = '';
-  /** Offsets where values are written (an alias where it is used, not its anchor). */
-  entityAt = 0;
-  endpoint = '';
-  endpointAt = 0;
+  readonly entity: Named = { value: '', at: 0 };
+  readonly endpoint: Named = { value: '', at: 0 };
   /** The entry's written actions, `actionCount` of them: their values and offsets. */
   actionCount = 0;
   readonly actionValues: string[] = [];
   readonly actionAts: number[] = [];
-  // The last string read: fields rather than a returned object, which would be one per value.
-  private lastValue = '';
-  private lastAt = 0;
+  private readonly action: Named = { value: '', at: 0 };
 
   constructor(private readonly tree: YamlTree) {}
 
@@ -38,18 +39,10 @@ export class EntryReader {
       // A repeated key was reported; its first occurrence counts, as in the data.
       switch (key.value) {
         case 'entityTypeName':
-          if (!hasEntity && this.readString(value, entryAlias)) {
-            hasEntity = true;
-            this.entity = this.lastValue;
-            this.entityAt = this.lastAt;
-          }
+          hasEntity ||= this.readString(value, entryAlias, this.entity);
           break;
         case 'endpoint':
-          if (!hasEndpoint && this.readString(value, entryAlias)) {
-            hasEndpoint = true;
-            this.endpoint = this.lastValue;
-            this.endpointAt = this.lastAt;
-          }
+          hasEndpoint ||= this.readString(value, entryAlias, this.endpoint);
           break;
         case 'actionName':
         case 'actionNames':
@@ -63,11 +56,12 @@ export class EntryReader {
     return hasEntity && hasEndpoint && hasActions;
   }
 
-  private readString(node: ParsedNode | null, aliasAt: number | undefined): boolean {
+  /** Whether `node` is a string, which is then written into `into`. */
+  private readString(node: ParsedNode | null, aliasAt: number | undefined, into: Named): boolean {
     const target = this.tree.deref(node);
     if (node === null || !isScalar(target) || typeof target.value !== 'string') return false;
-    this.lastValue = target.value;
-    this.lastAt = aliasAt ?? node.range[0];
+    into.value = target.value;
+    into.at = aliasAt ?? node.range[0];
     return true;
   }
 
@@ -75,19 +69,19 @@ export class EntryReader {
     this.actionCount = 0;
     const target = this.tree.deref(node);
     if (!isSeq(target)) {
-      if (this.readString(node, aliasAt)) this.addAction();
+      if (this.readString(node, aliasAt, this.action)) this.addAction();
       return;
     }
     // Items of an aliased list are reported at the alias too.
     const listAt = aliasAt ?? (node !== null && node !== target ? node.range[0] : undefined);
     for (const item of target.items as (ParsedNode | null)[]) {
-      if (this.readString(item, listAt)) this.addAction();
+      if (this.readString(item, listAt, this.action)) this.addAction();
     }
   }
 
   private addAction(): void {
-    this.actionValues[this.actionCount] = this.lastValue;
-    this.actionAts[this.actionCount] = this.lastAt;
+    this.actionValues[this.actionCount] = this.action.value;
+    this.actionAts[this.actionCount] = this.action.at;
     this.actionCount++;
   }
 }

@@ -122,12 +122,13 @@ export function checkEntries(root: ParsedNode | null, ctx: CheckContext): Checke
   const reader = new EntryReader(tree);
   for (let index = 0; index < items.length; index++) {
     if (ctx.verdict.badEntries.has(index) || !reader.read(items[index] ?? null)) continue;
-    const { entity, endpoint } = reader;
+    const entity = reader.entity.value;
+    const endpoint = reader.endpoint.value;
 
     const known = entityActions(entity);
     if (!known) {
       const hint = didYouMean(entity, entityNames) || ' (see `biot-subs catalog`; a newer one can be declared under `extraActions`)';
-      problems.addAt(reader.entityAt, `unknown entity type ${code(entity)}${hint}`);
+      problems.addAt(reader.entity.at, `unknown entity type ${code(entity)}${hint}`);
     }
     const slot = slotOf(endpoint);
     let cached = slot.endpoint;
@@ -139,7 +140,7 @@ export function checkEntries(root: ParsedNode | null, ctx: CheckContext): Checke
       } else cached = check;
       slot.endpoint = cached;
     }
-    if (!cached.ok) for (const message of cached.messages) problems.addAt(reader.endpointAt, message);
+    if (!cached.ok) for (const message of cached.messages) problems.addAt(reader.endpoint.at, message);
     if (!known) continue;
 
     const actions: CheckedEntry['actions'] = [];
