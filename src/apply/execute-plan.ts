@@ -46,6 +46,12 @@ export interface ExecuteOptions {
  */
 export async function executePlan(options: ExecuteOptions): Promise<ApplyReport> {
   const { plan, stop } = options;
+  // A gap in the map is the caller's bug: found here, before any intent is journaled or call
+  // made, not halfway through with calls in flight.
+  const unsendable = operationWithoutEndpoint(plan, options.endpoints);
+  if (unsendable) {
+    throw new Error(`no resolved endpoint for ${unsendable.kind} ${unsendable.ref.entityTypeName} ${unsendable.ref.actionName}`);
+  }
   const total = plan.subscribes.length + plan.unsubscribes.length;
   const results: OperationResult[] = [];
   const started = Date.now();
@@ -78,6 +84,12 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyReport>
   return { results, interrupted: stop.aborted, elapsedMs: Date.now() - started };
 }
 
+/** The first operation to send that `endpoints` has no URL for (a blocked unsubscribe is not sent). */
+function operationWithoutEndpoint(plan: Plan, endpoints: ReadonlyMap<string, string>): Operation | undefined {
+  const missing = (op: Operation): boolean => !endpoints.has(subscriptionKey(op.ref));
+  return plan.subscribes.find(missing) ?? plan.unsubscribes.find((op) => !op.blocked && missing(op));
+}
+
 export function isSuccess(outcome: OperationOutcome): boolean {
   return outcome.kind === 'ok' || outcome.kind === 'converged';
 }
@@ -98,11 +110,8 @@ async function runOne(
     finish(op, { kind: 'skipped', reason: op.blocked.message });
     return;
   }
-  const endpoint = options.endpoints.get(subscriptionKey(op.ref));
-  if (endpoint === undefined) {
-    // The caller builds the map from the same manifest and state as the plan: a gap is a bug.
-    throw new Error(`no resolved endpoint for ${op.ref.entityTypeName} ${op.ref.actionName}`);
-  }
+  // Present: executePlan checked every operation that is sent before it started.
+  const endpoint = options.endpoints.get(subscriptionKey(op.ref)) as string;
   const triple = { entityTypeName: op.ref.entityTypeName, actionName: op.ref.actionName, endpoint };
   const id = await intents.intent(index);
   const outcome = await call(op, triple, options);

@@ -110,6 +110,36 @@ describe('executePlan', () => {
     expect(report.results.filter((r) => r.outcome.kind === 'skipped').length).toBe(20 - calls.length);
   });
 
+  it('refuses a plan with an operation it has no endpoint for before journaling or calling anything', async () => {
+    const plan = planChanges({
+      desired: newHooks,
+      state: stateOf([oldHook]),
+      manifestSha256: 'x',
+      env: {},
+      target: null,
+      resync: false,
+      maxDeletePercent: 100,
+      allowMassDelete: true,
+    });
+    const { api, calls } = fakeBiot();
+    const intents: string[] = [];
+    const journal: OperationRecorder = {
+      intent: async (op) => intents.push(`${op.kind} ${op.ref.actionName}`),
+      outcome: async () => undefined,
+    };
+    const complete = new Map([...newHooks, oldHook].map((d) => [subscriptionKey(d), d.endpoint]));
+    for (const gap of [newHooks[2], oldHook]) {
+      const endpoints = new Map(complete);
+      endpoints.delete(subscriptionKey(gap as SubscriptionRef));
+      const kind = gap === oldHook ? 'unsubscribe' : 'subscribe';
+      await expect(
+        executePlan({ plan, endpoints, calls: api, recorder: journal, concurrency: 3, now: () => new Date(0), stop: never, cancel: never }),
+      ).rejects.toThrow(`no resolved endpoint for ${kind} patient ${gap?.actionName}`);
+    }
+    expect(intents).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
   it('turns a client that throws into an outcome of unknown effect', async () => {
     const { api } = fakeBiot(() => new Error('socket hang up with secret-token-123'));
     const report = await run([want('device', '_create', 'https://h.example.com/x')], [], api);
