@@ -56,8 +56,8 @@ function fakeBiot(answer: (kind: string, t: SubscriptionTriple) => CallOutcome |
 const recorder: OperationRecorder = { intent: async () => 1, outcome: async () => undefined };
 const never = new AbortController().signal;
 
-function run(desired: SubscriptionRef[], applied: SubscriptionRef[], calls: SubscriptionCalls, stop = never) {
-  const plan = planChanges({
+function planOf(desired: SubscriptionRef[], applied: SubscriptionRef[]) {
+  return planChanges({
     desired,
     state: stateOf(applied),
     manifestSha256: 'x',
@@ -67,6 +67,10 @@ function run(desired: SubscriptionRef[], applied: SubscriptionRef[], calls: Subs
     maxDeletePercent: 100,
     allowMassDelete: true,
   });
+}
+
+function run(desired: SubscriptionRef[], applied: SubscriptionRef[], calls: SubscriptionCalls, stop = never) {
+  const plan = planOf(desired, applied);
   const endpoints = new Map([...desired, ...applied].map((d) => [subscriptionKey(d), d.endpoint]));
   return executePlan({ plan, endpoints, calls, recorder, concurrency: 3, now: () => new Date(0), stop, cancel: never });
 }
@@ -111,16 +115,7 @@ describe('executePlan', () => {
   });
 
   it('refuses a plan with an operation it has no endpoint for before journaling or calling anything', async () => {
-    const plan = planChanges({
-      desired: newHooks,
-      state: stateOf([oldHook]),
-      manifestSha256: 'x',
-      env: {},
-      target: null,
-      resync: false,
-      maxDeletePercent: 100,
-      allowMassDelete: true,
-    });
+    const plan = planOf(newHooks, [oldHook]);
     const { api, calls } = fakeBiot();
     const intents: string[] = [];
     const journal: OperationRecorder = {
