@@ -190,13 +190,17 @@ export class RateControl {
     // Sent once the window's oldest call has (nearly) left, the probe would go through either way.
     // One already out stops holding the others then, but its answer still counts.
     if (this.#probe?.state === 'due' && now >= this.#probe.by) this.#probe = null;
-    // A given --rate holds per window in every mode: the user may know it as a window limit.
-    const forMaxRate = Number.isFinite(this.#maxRate) ? this.#waitForWindow(now, this.#maxRate) : 0;
-    if (this.#counting === 'refill') return Math.max(forToken, forMaxRate);
+    if (this.#counting === 'refill') return Math.max(forToken, this.#waitForMaxRate(now));
     // Until the probe is answered, it is the only call: others would drain a bucket and spoil it.
-    if (this.#probe?.state === 'due') return Math.max(forToken, forMaxRate, Math.ceil(this.#probe.from - now));
+    if (this.#probe?.state === 'due') return Math.max(forToken, this.#waitForMaxRate(now), Math.ceil(this.#probe.from - now));
     if (this.#probe?.state === 'sent' && now < this.#probe.by) return PROBE_POLL_MS;
+    // The rate never exceeds --rate, so this wait covers --rate's own.
     return Math.max(forToken, this.#waitForWindow(now, this.#rate));
+  }
+
+  /** A given --rate holds per window in every mode: the user may know it as a window limit. */
+  #waitForMaxRate(now: number): number {
+    return Number.isFinite(this.#maxRate) ? this.#waitForWindow(now, this.#maxRate) : 0;
   }
 
   /**
