@@ -2,13 +2,15 @@
  * YAML text → document with node positions. What `yaml`'s parseDocument does, with two guards
  * put between its parser and its composer: nesting deeper than MAX_NESTING_DEPTH is rejected
  * as the parser reads it, before the (recursive) composer sees it, and only the first document
- * of a stream is kept.
+ * of a stream is kept. The parser is fed through parserNext, which skips a costly read of the
+ * environment per token.
  * Duplicate keys and aliases are checked later in linear time (see to-data.ts) rather than
  * with `uniqueKeys`, whose check is quadratic in the number of keys of a mapping.
  */
 import { Composer, Lexer, Parser } from 'yaml';
 import type { CST, Document } from 'yaml';
 import { MAX_NESTING_DEPTH, MAX_YAML_ERRORS } from './limits.js';
+import { parserNext } from './parser-next.js';
 import type { ProblemCollector } from './problems.js';
 
 const OPTIONS = {
@@ -27,10 +29,10 @@ export function parseYaml(text: string, problems: ProblemCollector): Document.Pa
   const composer = new Composer(OPTIONS);
   let tooDeepAt: number | undefined;
 
-  // Parser.parse() with a look at the parser's stack of open tokens after each lexical token.
-  // Index 0 holds the document and index 1 its top collection (level 0), so a collection at
-  // index MAX_NESTING_DEPTH + 2 is nested too deep; a scalar on top of the stack is not a level.
-  // The document is only passed on once read whole, so the composer never sees one nested
+  // Parser.parse(), with parserNext for Parser.next() and a look at the parser's stack of open
+  // tokens after each lexical token. Index 0 holds the document and index 1 its top collection
+  // (level 0), so a collection at index MAX_NESTING_DEPTH + 2 is nested too deep; a scalar on
+  // top of the stack is not a level. The document is only passed on once read whole, so the composer never sees one nested
   // deeper. One undercount: a collection written as a mapping key (`[a]: b`) is read at its
   // parent's level, then wrapped in a new mapping, so each such key can add a level unseen
   // here: the composer may get up to twice the limit, still far from exhausting its stack, and
@@ -39,7 +41,7 @@ export function parseYaml(text: string, problems: ProblemCollector): Document.Pa
     const tooDeepIndex = MAX_NESTING_DEPTH + 2;
     problems.lineCounter.addNewLine(0); // as Parser.parse() does for the first line
     for (const lexeme of new Lexer().lex(text)) {
-      yield* parser.next(lexeme);
+      yield* parserNext(parser, lexeme);
       const tooDeep = parser.stack[tooDeepIndex];
       if (tooDeep !== undefined && isCollection(tooDeep)) {
         tooDeepAt = tooDeep.offset;

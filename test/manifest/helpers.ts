@@ -1,7 +1,19 @@
+import fc from 'fast-check';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
 import type { Environment, Manifest } from '../../src/manifest/types.js';
 
 export const FILE = 'subs.yaml';
+
+/** Pieces of manifests and of broken YAML, so random input reaches past the YAML parser. */
+const FRAGMENTS = [
+  'version: 1\n', 'subscriptions:\n', '  - ', 'entityTypeName: patient\n', '    actionName: _create\n',
+  '    actionNames: [_create, "*"]\n', '    endpoint: https://h.example/x\n', 'endpoint: ${A:-https://d.example}\n',
+  'endpoint: ${', 'policy: {allowedHosts: ["*.example"], allowHttp: true}\n', 'extraActions: {patient: [_x]}\n',
+  '&a ', '*a', '<<: ', '[', ']', '{', '}', ': ', '- ', '"', "'", '#', '\t', '\n', '---\n', '? ', '!!str ', '%YAML 1.1\n',
+  'https://u:p@h/x', '__proto__: 1\n', 'constructor: 1\n', '\u0000', '\uFEFF',
+];
+
+export const yamlish = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((parts) => parts.join(''));
 
 /** Lines joined with newlines, with a final newline: positions are easy to read off. */
 export function yaml(...lines: string[]): string {

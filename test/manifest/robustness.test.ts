@@ -5,17 +5,7 @@ import { checkManifestText } from '../../src/manifest/check-manifest-text.js';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
 import { sha256Hex } from '../../src/sha256.js';
 import type { SubscriptionRef } from '../../src/subscription.js';
-
-/** Pieces of manifests and of broken YAML, so random input reaches past the YAML parser. */
-const FRAGMENTS = [
-  'version: 1\n', 'subscriptions:\n', '  - ', 'entityTypeName: patient\n', '    actionName: _create\n',
-  '    actionNames: [_create, "*"]\n', '    endpoint: https://h.example/x\n', 'endpoint: ${A:-https://d.example}\n',
-  'endpoint: ${', 'policy: {allowedHosts: ["*.example"], allowHttp: true}\n', 'extraActions: {patient: [_x]}\n',
-  '&a ', '*a', '<<: ', '[', ']', '{', '}', ': ', '- ', '"', "'", '#', '\t', '\n', '---\n', '? ', '!!str ', '%YAML 1.1\n',
-  'https://u:p@h/x', '__proto__: 1\n', 'constructor: 1\n', '\u0000', '\uFEFF',
-];
-
-const yamlish = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((parts) => parts.join(''));
+import { yamlish } from './helpers.js';
 
 describe('parseManifest on any input', () => {
   it('never throws on arbitrary strings, and always explains a rejection', () => {

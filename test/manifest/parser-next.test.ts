@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Lexer, Parser } from 'yaml';
+import type { CST } from 'yaml';
+import { parserNext } from '../../src/manifest/parser-next.js';
+import { yamlish } from './helpers.js';
+
+/** Tokens and new-line offsets as yaml's own Parser.parse() gives them. */
+function viaYaml(text: string): { tokens: CST.Token[]; lines: number[] } {
+  const lines: number[] = [];
+  const tokens = [...new Parser((offset) => lines.push(offset)).parse(text)];
+  return { tokens, lines };
+}
+
+/** The same, with parserNext in place of Parser.next(). */
+function viaParserNext(text: string): { tokens: CST.Token[]; lines: number[] } {
+  const lines: number[] = [];
+  const parser = new Parser((offset) => lines.push(offset));
+  const tokens: CST.Token[] = [];
+  lines.push(0);
+  for (const lexeme of new Lexer().lex(text)) tokens.push(...parserNext(parser, lexeme));
+  tokens.push(...parser.end());
+  return { tokens, lines };
+}
+
+/** YAML syntax that the manifest fragments leave out: block scalars, tags, directives, CRLF, … */
+const SYNTAX = [
+  '|\n', '>-\n', '|+2\n', '  ', '    ', '...\n', '%TAG ! tag:x.example,2026:\n', '\r\n', ',', '!x ', '!<tag:y> ', '-',
+  '? ', 'k: v\n', '- a\n', '  - b\n', '"a\\"b"', "'it''s'", '{a: [b, {c: d}]}', '[a, b: c]', '# note\n', 'a: |\n  x\n  y\n',
+  '&x [1, 2]\n', '*x\n', '\t- t\n', '\u2028', '@', '`',
+];
+const syntax = fc.array(fc.constantFrom(...SYNTAX), { maxLength: 40 }).map((parts) => parts.join(''));
+
+describe('parserNext', () => {
+  it("gives yaml's Parser the tokens and new lines of its own next(), on any input", () => {
+    fc.assert(
+      fc.property(fc.oneof(yamlish, syntax, fc.string({ unit: 'grapheme', maxLength: 200 })), (text) => {
+        expect(viaParserNext(text)).toEqual(viaYaml(text));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives the same tokens for every manifest fixture', () => {
+    const root = join(import.meta.dirname, '../fixtures/manifests');
+    const files = ['valid', 'invalid'].flatMap((folder) => readdirSync(join(root, folder)).map((name) => join(root, folder, name)));
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect(viaParserNext(text), file).toEqual(viaYaml(text));
+    }
+  });
+});
