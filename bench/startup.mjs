@@ -5,11 +5,11 @@
  * (20 of each after a warm-up) so both see the same machine load. Figure: median of validate /
  * median of `node -e 0`. Target <= 1.6x.
  *
- * The CLI is the package's `bin` (dist/cli/bin.cjs), which runs the bundle `npm run build`
- * writes (dist/cli/biot-subs.cjs) through V8's code cache. The warm-up run writes that cache,
- * as any user's first run does, so the check is of every later start; the same command with the
- * cache turned off (NODE_DISABLE_COMPILE_CACHE=1: a first run, or a read-only temp folder) is
- * printed beside it for information.
+ * The CLI is the package's `bin` (dist/cli/bin.cjs), which runs a bundle `npm run build` writes
+ * (for validate, dist/cli/biot-subs-light.cjs) through V8's code cache. The warm-up run writes
+ * that cache, as any user's first run does, so the check is of every later start; the same
+ * command with the cache turned off (NODE_DISABLE_COMPILE_CACHE=1: a first run, or a read-only
+ * temp folder) is printed beside it for information.
  *
  * For information too: the same for a two-entry manifest (3 subscriptions, 8 lines). Most of what
  * validate adds to Node's start is yaml's parser running for the first time, which grows with
@@ -32,9 +32,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).bin['biot-subs'];
 const manifest = fileURLToPath(new URL('../subscriptions.yaml', import.meta.url));
 
-if (!readFileSync(new URL('../dist/cli/biot-subs.cjs', import.meta.url), 'utf8').startsWith('// biot-subs CLI bundle sha256=')) {
-  console.error("dist/cli/biot-subs.cjs is not the CLI bundle: run 'npm run build'");
-  process.exit(1);
+for (const bundle of ['biot-subs.cjs', 'biot-subs-light.cjs']) {
+  if (!readFileSync(new URL(`../dist/cli/${bundle}`, import.meta.url), 'utf8').startsWith('// biot-subs CLI bundle sha256=')) {
+    console.error(`dist/cli/${bundle} is not a CLI bundle: run 'npm run build'`);
+    process.exit(1);
+  }
 }
 
 const work = await workFolder('startup');

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `biot-subs` command. It runs the CLI bundle (dist/cli/biot-subs.cjs, written by
- * scripts/bundle-cli.mjs) through V8's code cache, as Node 22's module.enableCompileCache()
- * would: most of what `biot-subs validate` costs at start is compiling yaml and our code, again
- * at every start, and Node 20 has no compile cache of its own. The first run writes the cache;
- * later runs load compiled code instead (docs/benchmarks.md, start-up).
+ * The `biot-subs` command. It runs a CLI bundle (written by scripts/bundle-cli.mjs) through V8's
+ * code cache, as Node 22's module.enableCompileCache() would: most of what `biot-subs validate`
+ * costs at start is compiling yaml and our code, again at every start, and Node 20 has no
+ * compile cache of its own. The first run writes the cache; later runs load compiled code
+ * instead (docs/benchmarks.md, start-up). The bundle is dist/cli/biot-subs-light.cjs for
+ * `validate`, `catalog`, help, `--version` and unknown commands, and dist/cli/biot-subs.cjs,
+ * the whole CLI, for the others: reading the bigger one is ~4 ms of each start.
  *
  * CommonJS on purpose: an ES module entry costs Node 20 several milliseconds more to start.
  *
@@ -16,9 +18,10 @@
  *   than the source's length), Node's version and the architecture, and V8 refuses one built
  *   with other flags. A refused or unreadable cache is rewritten; any failure to write one is
  *   ignored. Writing one removes the caches it replaces and any unused for 30 days.
- * - One cache per command: a cache holds the functions its first run compiled, so one written by
- *   `biot-subs --version` would leave `validate` compiling yaml at every start. For the same
- *   reason a help run, or a run that fails, uses its command's cache but does not write it.
+ * - One cache per command (and so per bundle): a cache holds the functions its first run
+ *   compiled, so one written by `biot-subs --version` would leave `validate` compiling yaml at
+ *   every start. For the same reason a help run, or a run that fails, uses its command's cache
+ *   but does not write it.
  */
 import fs = require('node:fs');
 import os = require('node:os');
@@ -28,11 +31,12 @@ import nodeModule = require('node:module');
 
 type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
 
-const BUNDLE = path.join(__dirname, 'biot-subs.cjs');
 /** The bundle's first line: `// biot-subs CLI bundle sha256=<hex>` (scripts/bundle-cli.mjs). */
 const BUNDLE_ID = /^\/\/ biot-subs CLI bundle sha256=([0-9a-f]{64})\n/;
 /** The commands of src/cli/usage.ts (a test keeps the two lists the same). */
 const COMMANDS: ReadonlySet<string> = new Set(['validate', 'plan', 'reconcile', 'state', 'catalog', 'emulator', 'demo']);
+/** Those of src/cli/light-commands.ts, in the light bundle (a test keeps the two lists the same). */
+const LIGHT_COMMANDS: ReadonlySet<string> = new Set(['validate', 'catalog']);
 
 function cacheFolder(): string | null {
   if (process.env['NODE_DISABLE_COMPILE_CACHE']) return null;
@@ -94,6 +98,8 @@ function writeCache(folder: string, name: string, replaced: (other: string) => b
   }
 }
 
+const [command = '', ...rest] = process.argv.slice(2);
+const BUNDLE = path.join(__dirname, COMMANDS.has(command) && !LIGHT_COMMANDS.has(command) ? 'biot-subs.cjs' : 'biot-subs-light.cjs');
 const descriptor = fs.openSync(BUNDLE, 'r');
 const bundleTime = Math.trunc(fs.fstatSync(descriptor).mtimeMs);
 const source = fs.readFileSync(descriptor, 'utf8');
@@ -103,7 +109,6 @@ const folder = id === undefined ? null : cacheFolder();
 // The file time too: a bundle edited in place (a hot fix, patch-package) keeps its first line,
 // and V8 would take the old cache for a source of the same length.
 const runtime = `${process.version}-${process.arch}`;
-const [command = '', ...rest] = process.argv.slice(2);
 // `_other`: no command is named with an underscore.
 const cacheKind = COMMANDS.has(command) ? command : '_other';
 const helpRun = command === 'help' || [command, ...rest].some((arg) => arg === '--help' || /^-[A-Za-z]*h[A-Za-z]*$/.test(arg));

@@ -1,25 +1,13 @@
 import { BiotSubsError, ManifestError, UsageError } from '../errors.js';
 import { printable } from '../render/printable.js';
 import { formatProblem, renderGithubAnnotations } from '../render/problems.js';
+import type { CommandTable } from './command-table.js';
 import type { CliContext, ExitCode } from './context.js';
 import { USAGE, type CommandName } from './usage.js';
 import { VERSION } from './version.js';
 
-type CommandRun = (argv: readonly string[], ctx: CliContext) => Promise<ExitCode>;
-
-/** Commands load lazily: `validate` must not pay for the HTTP client or the executor. */
-const COMMANDS: Record<CommandName, () => Promise<CommandRun>> = {
-  validate: async () => (await import('./commands/validate.js')).runValidate,
-  plan: async () => (await import('./commands/plan.js')).runPlan,
-  reconcile: async () => (await import('./commands/reconcile.js')).runReconcile,
-  state: async () => (await import('./commands/state.js')).runState,
-  catalog: async () => (await import('./commands/catalog.js')).runCatalog,
-  emulator: async () => (await import('./commands/emulator.js')).runEmulator,
-  demo: async () => (await import('./commands/demo.js')).runDemo,
-};
-
 /** The only place that turns errors into messages and exit codes. */
-export async function runCli(argv: readonly string[], ctx: CliContext): Promise<ExitCode> {
+export async function runCli(argv: readonly string[], ctx: CliContext, commands: CommandTable): Promise<ExitCode> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     ctx.stdout.write(`${USAGE.main}\n`);
@@ -29,12 +17,14 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     ctx.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const load = isCommand(command) ? COMMANDS[command] : undefined;
-  if (!load) {
+  if (!isCommand(command)) {
     ctx.stderr.write(`biot-subs: unknown command '${command}'\n\n${USAGE.main}\n`);
     return 1;
   }
   try {
+    const load = commands[command];
+    // The bin runs each command with a bundle that holds it.
+    if (!load) throw new Error(`the command '${command}' is not in this build of the CLI`);
     const run = await load();
     return await run(rest, ctx);
   } catch (error) {
@@ -70,5 +60,5 @@ export function reportError(error: unknown, ctx: CliContext): void {
 }
 
 function isCommand(name: string): name is CommandName {
-  return Object.hasOwn(COMMANDS, name);
+  return name !== 'main' && Object.hasOwn(USAGE, name);
 }

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LIGHT_COMMANDS } from '../../src/cli/light-commands.js';
 import { USAGE } from '../../src/cli/usage.js';
 import { runCli } from '../support/run-cli.js';
 import { testdir } from '../support/testdir.js';
@@ -11,10 +12,12 @@ import { testdir } from '../support/testdir.js';
 const MANIFEST = 'version: 1\nsubscriptions:\n  - entityTypeName: patient\n    actionName: _create\n    endpoint: https://hooks.example.com/a\n';
 const uid = process.getuid?.();
 const folderName = `biot-subs-compile-cache${uid === undefined ? '' : `-${uid}`}`;
-const BUNDLE = fileURLToPath(new URL('../../dist/cli/biot-subs.cjs', import.meta.url));
-const bundleId = /^\/\/ biot-subs CLI bundle sha256=([0-9a-f]{64})\n/.exec(readFileSync(BUNDLE, 'utf8'))?.[1];
-const cacheName = (bundle: string, command = 'validate', id = bundleId): string =>
-  `${id}-${Math.trunc(statSync(bundle).mtimeMs)}-${process.version}-${process.arch}-${command}.v8`;
+/** The bundle that runs validate, catalog, help and --version; FULL, the whole CLI, runs the others. */
+const LIGHT = fileURLToPath(new URL('../../dist/cli/biot-subs-light.cjs', import.meta.url));
+const FULL = fileURLToPath(new URL('../../dist/cli/biot-subs.cjs', import.meta.url));
+const bundleId = (bundle: string): string | undefined => /^\/\/ biot-subs CLI bundle sha256=([0-9a-f]{64})\n/.exec(readFileSync(bundle, 'utf8'))?.[1];
+const cacheName = (bundle: string, command = 'validate'): string =>
+  `${bundleId(bundle)}-${Math.trunc(statSync(bundle).mtimeMs)}-${process.version}-${process.arch}-${command}.v8`;
 
 /** `validate` of a one-entry manifest with the compile cache under `cacheRoot`. */
 async function validate(dir: string, env: Record<string, string> = {}) {
@@ -30,8 +33,8 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
   it('the first run writes the cache, private to this user, keyed by the bundle; later runs use it as is', async () => {
     const dir = await testdir({ 'm.yaml': MANIFEST });
     await validate(dir);
-    expect(bundleId).toMatch(/^[0-9a-f]{64}$/);
-    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE)]);
+    expect(bundleId(LIGHT)).toMatch(/^[0-9a-f]{64}$/);
+    expect(cacheFiles(dir)).toEqual([cacheName(LIGHT)]);
     const folder = join(dir, 'cache', folderName);
     const file = join(folder, cacheFiles(dir)[0] ?? '');
     if (uid !== undefined) {
@@ -49,10 +52,10 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
   it('a bundle edited in place (same first line, same length) does not run the old cache; the old one is removed', async () => {
     const dir = await testdir();
     const bin = join(dir, 'cli', 'bin.cjs');
-    const bundle = join(dir, 'cli', 'biot-subs.cjs');
+    const bundle = join(dir, 'cli', 'biot-subs-light.cjs');
     await mkdir(join(dir, 'cli'));
     copyFileSync(fileURLToPath(new URL('../../dist/cli/bin.cjs', import.meta.url)), bin);
-    copyFileSync(BUNDLE, bundle);
+    copyFileSync(LIGHT, bundle);
     // A copy of the built bin and bundle, run the way the package's bin is run.
     const version = (): string => {
       const run = spawnSync(process.execPath, [bin, '--version'], { env: { PATH: process.env['PATH'], NODE_COMPILE_CACHE: join(dir, 'cache') }, encoding: 'utf8' });
@@ -78,9 +81,9 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     expect((await runCli(['--version'], { cwd: dir, env })).code).toBe(0);
     expect((await runCli(['validate', '--help'], { cwd: dir, env })).code).toBe(0);
     expect((await runCli(['help'], { cwd: dir, env })).code).toBe(0);
-    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE, '_other')]);
+    expect(cacheFiles(dir)).toEqual([cacheName(LIGHT, '_other')]);
     await validate(dir);
-    expect(cacheFiles(dir).sort()).toEqual([cacheName(BUNDLE, '_other'), cacheName(BUNDLE, 'validate')].sort());
+    expect(cacheFiles(dir).sort()).toEqual([cacheName(LIGHT, '_other'), cacheName(LIGHT, 'validate')].sort());
     const sizes = Object.fromEntries(cacheFiles(dir).map((name) => [name.replace(/.*-/, ''), statSync(join(dir, 'cache', folderName, name)).size]));
     // validate's holds yaml and the manifest checks, compiled; --version's hardly more than the start.
     expect(sizes['validate.v8']).toBeGreaterThan((sizes['_other.v8'] ?? 0) * 1.5);
@@ -94,7 +97,7 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     expect((await runCli(['validate', '-hf', 'm.yaml'], { cwd: dir, env })).code).toBe(0);
     expect(cacheFiles(dir)).toEqual([]);
     await validate(dir);
-    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE)]);
+    expect(cacheFiles(dir)).toEqual([cacheName(LIGHT)]);
   });
 
   it('renews the file time of a cache in use once a day; writing one removes those unused for 30 days', async () => {
@@ -102,7 +105,7 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     await validate(dir);
     const folder = join(dir, 'cache', folderName);
     const daysAgo = (days: number): Date => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
-    const inUse = join(folder, cacheName(BUNDLE));
+    const inUse = join(folder, cacheName(LIGHT));
     utimesSync(inUse, daysAgo(2), daysAgo(2));
     await validate(dir);
     expect(Date.now() - statSync(inUse).mtimeMs).toBeLessThan(60_000);
@@ -114,13 +117,35 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     utimesSync(join(folder, unused), daysAgo(31), daysAgo(31));
     utimesSync(join(folder, recent), daysAgo(20), daysAgo(20));
     expect((await runCli(['--version'], { cwd: dir, env: { NODE_COMPILE_CACHE: join(dir, 'cache') } })).code).toBe(0);
-    expect(cacheFiles(dir).sort()).toEqual([cacheName(BUNDLE), cacheName(BUNDLE, '_other'), recent].sort());
+    expect(cacheFiles(dir).sort()).toEqual([cacheName(LIGHT), cacheName(LIGHT, '_other'), recent].sort());
   });
 
-  it("names its caches after the commands of the CLI's usage", () => {
+  it("names its caches after the commands of the CLI's usage, and knows which the light bundle holds", () => {
     const bin = readFileSync(fileURLToPath(new URL('../../dist/cli/bin.cjs', import.meta.url)), 'utf8');
-    const listed = /const COMMANDS = new Set\((\[[^\]]*\])\)/.exec(bin)?.[1];
-    expect(JSON.parse((listed ?? '').replace(/'/g, '"'))).toEqual(Object.keys(USAGE).filter((name) => name !== 'main'));
+    const list = (name: string): unknown => JSON.parse((new RegExp(`const ${name} = new Set\\((\\[[^\\]]*\\])\\)`).exec(bin)?.[1] ?? '').replace(/'/g, '"'));
+    expect(list('COMMANDS')).toEqual(Object.keys(USAGE).filter((name) => name !== 'main'));
+    expect(list('LIGHT_COMMANDS')).toEqual(Object.keys(LIGHT_COMMANDS));
+  });
+
+  it('runs validate and catalog with the light bundle, which holds no other command, and the others with the whole CLI', async () => {
+    const dir = await testdir({ 'm.yaml': MANIFEST });
+    const env = { NODE_COMPILE_CACHE: join(dir, 'cache') };
+    await validate(dir);
+    expect((await runCli(['catalog'], { cwd: dir, env })).code).toBe(0);
+    const plan = await runCli(['plan', '-f', 'm.yaml', '--state', 's.json'], { cwd: dir, env });
+    expect(plan.stdout).toContain('Plan: 1 to subscribe');
+    expect(plan.code).toBe(0);
+    expect(cacheFiles(dir).sort()).toEqual([cacheName(LIGHT), cacheName(LIGHT, 'catalog'), cacheName(FULL, 'plan')].sort());
+
+    // What each bundle holds: the light one none of the client, the executor or the state.
+    const light = readFileSync(LIGHT, 'utf8');
+    const full = readFileSync(FULL, 'utf8');
+    for (const name of ['runPlan', 'runReconcile', 'runState', 'runEmulator', 'runDemo', 'createBiotClient', 'applyPlan']) {
+      expect(light).not.toContain(`function ${name}(`);
+      expect(full).toContain(`function ${name}(`);
+    }
+    for (const name of ['runValidate', 'runCatalog']) expect(light).toContain(`function ${name}(`);
+    expect(light.length).toBeLessThan(full.length * 0.7);
   });
 
   it('dist/cli/main.js, the bin of earlier versions, runs the same bundle and cache', async () => {
@@ -129,7 +154,7 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     expect(readFileSync(main, 'utf8')).toContain("createRequire(import.meta.url)('./bin.cjs')");
     const run = spawnSync(process.execPath, [main, 'validate', '-f', 'm.yaml'], { cwd: dir, env: { PATH: process.env['PATH'], NODE_COMPILE_CACHE: join(dir, 'cache') }, encoding: 'utf8' });
     expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 0, stdout: 'm.yaml: valid (1 subscription)\n', stderr: '' });
-    expect(cacheFiles(dir)).toEqual([cacheName(BUNDLE)]);
+    expect(cacheFiles(dir)).toEqual([cacheName(LIGHT)]);
   });
 
   it('a damaged cache is refused by V8 and replaced; the run is not affected', async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import type { CliContext } from '../../src/cli/context.js';
+import { ALL_COMMANDS } from '../../src/cli/command-table.js';
 import { runCli as runCliInProcess } from '../../src/cli/run-cli.js';
 import { CATALOG } from '../../src/catalog/catalog.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator.js';
@@ -171,7 +172,7 @@ export async function runInProcess(argv: readonly string[], env: Record<string, 
     onInterrupt: () => () => undefined,
   };
   try {
-    const code = await runCliInProcess(argv, ctx);
+    const code = await runCliInProcess(argv, ctx, ALL_COMMANDS);
     return { code, stdout, stderr, thrown: undefined };
   } catch (error) {
     return { code: undefined, stdout, stderr, thrown: error };

@@ -21,7 +21,7 @@ export async function runDemo(argv: readonly string[], ctx: CliContext): Promise
   if (values['help']) return showHelp(ctx, USAGE.demo);
   const file = stringFlag(values, 'file') ?? DEFAULT_MANIFEST;
   // Imported here so the demo reuses the real commands, flags and checks.
-  const { runCli } = await import('../run-cli.js');
+  const [{ runCli }, { ALL_COMMANDS }] = await Promise.all([import('../run-cli.js'), import('../command-table.js')]);
   const emulator = await startEmulator();
   const folder = await mkdtemp(join(tmpdir(), 'biot-subs-demo-'));
   const state = join(folder, 'demo.state.json');
@@ -46,13 +46,13 @@ export async function runDemo(argv: readonly string[], ctx: CliContext): Promise
   try {
     say(`BioT emulator at ${emulator.url}; state in ${state}`);
     say(`biot-subs plan -f ${file}`);
-    const planned = await runCli(['plan', '-f', file, '--state', state], demoCtx);
+    const planned = await runCli(['plan', '-f', file, '--state', state], demoCtx, ALL_COMMANDS);
     if (planned !== 0) return planned;
     say(`biot-subs reconcile -f ${file} --auto-approve`);
-    const applied = await runCli(['reconcile', '-f', file, '--state', state, '--auto-approve'], demoCtx);
+    const applied = await runCli(['reconcile', '-f', file, '--state', state, '--auto-approve'], demoCtx, ALL_COMMANDS);
     if (applied !== 0) return applied;
     say('biot-subs reconcile again: nothing to change, no call made');
-    const again = await runCli(['reconcile', '-f', file, '--state', state, '--auto-approve'], demoCtx);
+    const again = await runCli(['reconcile', '-f', file, '--state', state, '--auto-approve'], demoCtx, ALL_COMMANDS);
     if (again !== 0) return again;
     const held = emulator.subscriptions();
     say(`the emulator now holds ${held.length} subscriptions`);
