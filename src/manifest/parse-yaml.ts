@@ -2,8 +2,8 @@
  * YAML text → document with node positions. What `yaml`'s parseDocument does, with two guards
  * put between its parser and its composer: nesting deeper than MAX_NESTING_DEPTH is rejected
  * as the parser reads it, before the (recursive) composer sees it, and only the first document
- * of a stream is kept. The parser is fed through parserNext, which skips a costly read of the
- * environment per token.
+ * of a stream is kept. The parser is fed through parserNext, which costs less per token than
+ * Parser.next().
  * Duplicate keys and aliases are checked later in linear time (see to-data.ts) rather than
  * with `uniqueKeys`, whose check is quadratic in the number of keys of a mapping.
  */
@@ -39,9 +39,14 @@ export function parseYaml(text: string, problems: ProblemCollector): Document.Pa
   // toData then rejects the key (keys must be plain names).
   function* guarded(): Generator<CST.Token> {
     const tooDeepIndex = MAX_NESTING_DEPTH + 2;
+    const completed: CST.Token[] = [];
     problems.lineCounter.addNewLine(0); // as Parser.parse() does for the first line
     for (const lexeme of new Lexer().lex(text)) {
-      yield* parserNext(parser, lexeme);
+      parserNext(parser, lexeme, completed);
+      if (completed.length > 0) {
+        yield* completed;
+        completed.length = 0;
+      }
       const tooDeep = parser.stack[tooDeepIndex];
       if (tooDeep !== undefined && isCollection(tooDeep)) {
         tooDeepAt = tooDeep.offset;

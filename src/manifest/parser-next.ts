@@ -1,9 +1,12 @@
 /**
- * yaml's `Parser.next()` (yaml 2.9.1, pinned) without its debugging switch: on every lexical
- * token it reads `process.env.LOG_TOKENS`, and each read of the environment is a call into
- * Node's C++ side. A manifest of 100k triples has ~270k tokens, and those reads were ~70 ms, a
- * fifth of the parser's time. The rest is the method as yaml writes it, on the parser's own
- * fields, so the tokens are the same (test/manifest/parser-next.test.ts compares them).
+ * yaml's `Parser.next()` (yaml 2.9.1, pinned), made cheaper in two ways, for a manifest of
+ * 100k triples has ~270k lexical tokens:
+ * - without its debugging switch: on every token it reads `process.env.LOG_TOKENS`, and each
+ *   read of the environment is a call into Node's C++ side: ~70 ms, a fifth of the parser's time;
+ * - a function rather than a generator, which V8 allocates an object for at every call: another
+ *   ~25 ms, and ~135 KB of the ~1.2 MB that reading the 4.7 KB example allocates.
+ * The rest is the method as yaml writes it, on the parser's own fields, so the tokens are the
+ * same (test/manifest/parser-next.test.ts compares them).
  */
 import { CST } from 'yaml';
 import type { Parser } from 'yaml';
@@ -21,20 +24,23 @@ interface ParserInternals {
   pop(error?: CST.Token): Generator<CST.Token, void>;
 }
 
-/** Advances `parser` by the source of one lexical token, yielding the tokens it completes. */
-export function* parserNext(parser: Parser, source: string): Generator<CST.Token, void> {
+/**
+ * Advances `parser` by the source of one lexical token, as Parser.next() does; the tokens it
+ * completes are pushed to `completed`.
+ */
+export function parserNext(parser: Parser, source: string, completed: CST.Token[]): void {
   const self = parser as unknown as ParserInternals;
   self.source = source;
   if (self.atScalar) {
     self.atScalar = false;
-    yield* self.step();
+    for (const token of self.step()) completed.push(token);
     self.offset += source.length;
     return;
   }
   const type = CST.tokenType(source);
   if (!type) {
     const message = `Not a YAML token: ${source}`;
-    yield* self.pop({ type: 'error', offset: self.offset, message, source });
+    for (const token of self.pop({ type: 'error', offset: self.offset, message, source })) completed.push(token);
     self.offset += source.length;
   } else if (type === 'scalar') {
     self.atNewLine = false;
@@ -42,7 +48,7 @@ export function* parserNext(parser: Parser, source: string): Generator<CST.Token
     self.type = 'scalar';
   } else {
     self.type = type;
-    yield* self.step();
+    for (const token of self.step()) completed.push(token);
     switch (type) {
       case 'newline':
         self.atNewLine = true;

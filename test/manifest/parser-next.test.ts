@@ -20,7 +20,7 @@ function viaParserNext(text: string): { tokens: CST.Token[]; lines: number[] } {
   const parser = new Parser((offset) => lines.push(offset));
   const tokens: CST.Token[] = [];
   lines.push(0);
-  for (const lexeme of new Lexer().lex(text)) tokens.push(...parserNext(parser, lexeme));
+  for (const lexeme of new Lexer().lex(text)) parserNext(parser, lexeme, tokens);
   tokens.push(...parser.end());
   return { tokens, lines };
 }
