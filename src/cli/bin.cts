@@ -14,10 +14,11 @@
  *   variable for it), else under the system's temporary folder; NODE_DISABLE_COMPILE_CACHE=1
  *   turns it off, as for Node.
  * - A cache is code that is run, so it is used only from a folder this user owns and nobody else
- *   can write to; it is keyed by the bundle's sha256 and file time (V8 itself checks little more
- *   than the source's length), Node's version and the architecture, and V8 refuses one built
- *   with other flags. A refused or unreadable cache is rewritten; any failure to write one is
- *   ignored. Writing one removes the caches it replaces and any unused for 30 days.
+ *   can write to; it is keyed by the bundle's path, sha256 and file time (V8 itself checks
+ *   little more than the source's length), Node's version and the architecture, and V8 refuses
+ *   one built with other flags. A refused or unreadable cache is rewritten; any failure to write
+ *   one is ignored. Writing one removes the caches it replaces (those of the bundle that was at
+ *   the same path before) and any unused for 30 days.
  * - One cache per command (and so per bundle): a cache holds the functions its first run
  *   compiled, so one written by `biot-subs --version` would leave `validate` compiling yaml at
  *   every start. For the same reason a help run, or a run that fails, uses its command's cache
@@ -98,6 +99,18 @@ function writeCache(folder: string, name: string, replaced: (other: string) => b
   }
 }
 
+/**
+ * A short key for the bundle's path (32-bit FNV-1a). Copies of one bundle in two places, with
+ * different file times (two checkouts built at different times), then keep a cache each: keyed
+ * by content and time alone, each run of one replaced the other's, and runs taking turns never
+ * found a cache.
+ */
+function placeKey(file: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
 const [command = '', ...rest] = process.argv.slice(2);
 const BUNDLE = path.join(__dirname, COMMANDS.has(command) && !LIGHT_COMMANDS.has(command) ? 'biot-subs.cjs' : 'biot-subs-light.cjs');
 const descriptor = fs.openSync(BUNDLE, 'r');
@@ -112,10 +125,12 @@ const runtime = `${process.version}-${process.arch}`;
 // `_other`: no command is named with an underscore.
 const cacheKind = COMMANDS.has(command) ? command : '_other';
 const helpRun = command === 'help' || [command, ...rest].some((arg) => arg === '--help' || /^-[A-Za-z]*h[A-Za-z]*$/.test(arg));
-const cacheName = `${id}-${bundleTime}-${runtime}-${cacheKind}.v8`;
-// This bundle's caches for another file time are replaced; its other commands' caches are not.
+const place = placeKey(BUNDLE);
+const cacheName = `${place}-${id}-${bundleTime}-${runtime}-${cacheKind}.v8`;
+// The caches of what was at this path before (an upgrade, an edit, a rebuild) are replaced; this
+// bundle's other commands' caches, and other places' caches, are not.
 const replaced = (other: string): boolean =>
-  other.startsWith(`${id}-`) && !other.startsWith(`${id}-${bundleTime}-`) && other.includes(`-${runtime}-`);
+  other.startsWith(`${place}-`) && !other.startsWith(`${place}-${id}-${bundleTime}-`) && other.includes(`-${runtime}-`);
 const cachedData = folder === null ? undefined : readCache(path.join(folder, cacheName));
 
 // The bundle is written inside the module wrapper (scripts/bundle-cli.mjs): compiled as it is,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -16,8 +16,14 @@ const folderName = `biot-subs-compile-cache${uid === undefined ? '' : `-${uid}`}
 const LIGHT = fileURLToPath(new URL('../../dist/cli/biot-subs-light.cjs', import.meta.url));
 const FULL = fileURLToPath(new URL('../../dist/cli/biot-subs.cjs', import.meta.url));
 const bundleId = (bundle: string): string | undefined => /^\/\/ biot-subs CLI bundle sha256=([0-9a-f]{64})\n/.exec(readFileSync(bundle, 'utf8'))?.[1];
+/** 32-bit FNV-1a of the bundle's path (over its UTF-16 code units), as the bin names its caches. */
+function placeKey(file: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
 const cacheName = (bundle: string, command = 'validate'): string =>
-  `${bundleId(bundle)}-${Math.trunc(statSync(bundle).mtimeMs)}-${process.version}-${process.arch}-${command}.v8`;
+  `${placeKey(bundle)}-${bundleId(bundle)}-${Math.trunc(statSync(bundle).mtimeMs)}-${process.version}-${process.arch}-${command}.v8`;
 
 /** `validate` of a one-entry manifest with the compile cache under `cacheRoot`. */
 async function validate(dir: string, env: Record<string, string> = {}) {
@@ -73,6 +79,33 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     expect(version()).toBe(packageVersion.replace(/\d/g, '9'));
     expect(cacheFiles(dir)).toEqual([cacheName(bundle, '_other')]);
     expect(cacheFiles(dir)).not.toContain(first);
+  });
+
+  it('keeps a cache per copy of a bundle, so copies built at different times, run in turns, each use theirs', async () => {
+    // FNV-1a's published value for "a", so the key above is the function its name says.
+    expect(placeKey('a')).toBe('e40c292c');
+    const dir = await testdir();
+    const env = { PATH: process.env['PATH'], NODE_COMPILE_CACHE: join(dir, 'cache') };
+    const copies = ['one', 'two'].map((name, k) => {
+      const bin = join(dir, name, 'cli', 'bin.cjs');
+      const bundle = join(dir, name, 'cli', 'biot-subs-light.cjs');
+      mkdirSync(join(dir, name, 'cli'), { recursive: true });
+      copyFileSync(fileURLToPath(new URL('../../dist/cli/bin.cjs', import.meta.url)), bin);
+      copyFileSync(LIGHT, bundle);
+      utimesSync(bundle, new Date(), new Date(Date.now() - (k + 1) * 60_000));
+      return { bin, bundle };
+    });
+    const version = (bin: string): void => {
+      const run = spawnSync(process.execPath, [bin, '--version'], { env, encoding: 'utf8' });
+      expect({ code: run.status, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    };
+    for (const { bin } of copies) version(bin);
+    const names = copies.map(({ bundle }) => cacheName(bundle, '_other'));
+    expect(cacheFiles(dir).sort()).toEqual([...names].sort());
+    const written = names.map((name) => statSync(join(dir, 'cache', folderName, name)));
+    for (const { bin } of copies) version(bin);
+    // Each found its own and used it: neither was written again.
+    expect(names.map((name) => statSync(join(dir, 'cache', folderName, name)).ino)).toEqual(written.map((stat) => stat.ino));
   });
 
   it('keeps one cache per command, so a first `--version` or help run does not leave validate uncached', async () => {
