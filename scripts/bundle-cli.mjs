@@ -14,11 +14,11 @@
  *   cache), and on the machine these were measured on each 100 KB cost ~0.5 ms, the young
  *   generation it fills a collection sooner: the light bundle saves `validate` ~4 ms.
  *
- * - One file, CommonJS: the bin compiles it with vm.Script, whose code cache Node 20 supports
- *   (it has none for ES modules). Commands stay lazily initialised behind run-cli's dynamic
- *   imports (esbuild keeps each module's code in a function run on first import), so
- *   `validate` runs none of the client, the executor or the state code; with the cache, V8
- *   does not parse their source either.
+ * - One file per bundle, CommonJS: the bin compiles it with vm.Script, whose code cache Node 20
+ *   supports (it has none for ES modules). Commands stay lazily initialised behind the command
+ *   tables' dynamic imports (src/cli/command-table.ts, src/cli/light-commands.ts; esbuild keeps
+ *   each module's code in a function run on first import), so a command runs none of the
+ *   others' code; with the cache, V8 does not parse their source either.
  * - The first line carries the bundle's sha256: the bin keys its cache by it, since V8 checks
  *   little more than the source's length before it trusts a cache.
  * - The code is written inside Node's module wrapper, `(function (exports, require, module,

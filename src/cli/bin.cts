@@ -18,7 +18,8 @@
  *   little more than the source's length), Node's version and the architecture, and V8 refuses
  *   one built with other flags. A refused or unreadable cache is rewritten; any failure to write
  *   one is ignored. Writing one removes the caches it replaces (those of the bundle that was at
- *   the same path before) and any unused for 30 days.
+ *   the same path before, and those of versions that did not key by path) and any unused for
+ *   30 days. Keyed by path, two installs of one version keep a set of caches each.
  * - One cache per command (and so per bundle): a cache holds the functions its first run
  *   compiled, so one written by `biot-subs --version` would leave `validate` compiling yaml at
  *   every start. For the same reason a help run, or a run that fails, uses its command's cache
@@ -127,10 +128,13 @@ const cacheKind = COMMANDS.has(command) ? command : '_other';
 const helpRun = command === 'help' || [command, ...rest].some((arg) => arg === '--help' || /^-[A-Za-z]*h[A-Za-z]*$/.test(arg));
 const place = placeKey(BUNDLE);
 const cacheName = `${place}-${id}-${bundleTime}-${runtime}-${cacheKind}.v8`;
-// The caches of what was at this path before (an upgrade, an edit, a rebuild) are replaced; this
-// bundle's other commands' caches, and other places' caches, are not.
+// The caches of what was at this path before (an upgrade, an edit, a rebuild) are replaced, and
+// those named by earlier versions (`<sha256>-<file time>-…`, no path key); this bundle's other
+// commands' caches, and other places' caches, are not.
+const OLD_NAME = /^[0-9a-f]{64}-\d+-/;
 const replaced = (other: string): boolean =>
-  other.startsWith(`${place}-`) && !other.startsWith(`${place}-${id}-${bundleTime}-`) && other.includes(`-${runtime}-`);
+  other.includes(`-${runtime}-`) &&
+  (OLD_NAME.test(other) || (other.startsWith(`${place}-`) && !other.startsWith(`${place}-${id}-${bundleTime}-`)));
 const cachedData = folder === null ? undefined : readCache(path.join(folder, cacheName));
 
 // The bundle is written inside the module wrapper (scripts/bundle-cli.mjs): compiled as it is,

@@ -133,7 +133,7 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     expect(cacheFiles(dir)).toEqual([cacheName(LIGHT)]);
   });
 
-  it('renews the file time of a cache in use once a day; writing one removes those unused for 30 days', async () => {
+  it('renews the file time of a cache in use once a day; writing one removes those unused for 30 days and those of earlier versions', async () => {
     const dir = await testdir({ 'm.yaml': MANIFEST });
     await validate(dir);
     const folder = join(dir, 'cache', folderName);
@@ -143,10 +143,12 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
     await validate(dir);
     expect(Date.now() - statSync(inUse).mtimeMs).toBeLessThan(60_000);
 
-    const unused = `${'0'.repeat(64)}-1-${process.version}-${process.arch}-plan.v8`;
-    const recent = `${'1'.repeat(64)}-1-${process.version}-${process.arch}-plan.v8`;
-    writeFileSync(join(folder, unused), 'x');
-    writeFileSync(join(folder, recent), 'x');
+    // Another copy's caches (another path key): one unused for 31 days, one for 20.
+    const unused = `${'0'.repeat(8)}-${'0'.repeat(64)}-1-${process.version}-${process.arch}-plan.v8`;
+    const recent = `${'1'.repeat(8)}-${'1'.repeat(64)}-1-${process.version}-${process.arch}-plan.v8`;
+    // Named by a version that did not key caches by path: replaced by any write, however recent.
+    const earlier = `${'2'.repeat(64)}-1-${process.version}-${process.arch}-plan.v8`;
+    for (const name of [unused, recent, earlier]) writeFileSync(join(folder, name), 'x');
     utimesSync(join(folder, unused), daysAgo(31), daysAgo(31));
     utimesSync(join(folder, recent), daysAgo(20), daysAgo(20));
     expect((await runCli(['--version'], { cwd: dir, env: { NODE_COMPILE_CACHE: join(dir, 'cache') } })).code).toBe(0);
@@ -163,12 +165,15 @@ describe('the bin runs the CLI bundle through V8\'s code cache', () => {
   it('runs validate and catalog with the light bundle, which holds no other command, and the others with the whole CLI', async () => {
     const dir = await testdir({ 'm.yaml': MANIFEST });
     const env = { NODE_COMPILE_CACHE: join(dir, 'cache') };
-    await validate(dir);
-    expect((await runCli(['catalog'], { cwd: dir, env })).code).toBe(0);
     const plan = await runCli(['plan', '-f', 'm.yaml', '--state', 's.json'], { cwd: dir, env });
     expect(plan.stdout).toContain('Plan: 1 to subscribe');
     expect(plan.code).toBe(0);
+    // The light bundle's writes, after the whole CLI's, leave its cache alone (and the reverse).
+    await validate(dir);
+    expect((await runCli(['catalog'], { cwd: dir, env })).code).toBe(0);
     expect(cacheFiles(dir).sort()).toEqual([cacheName(LIGHT), cacheName(LIGHT, 'catalog'), cacheName(FULL, 'plan')].sort());
+    expect((await runCli(['state', 'list', '--state', 's.json'], { cwd: dir, env })).code).toBe(0);
+    expect(cacheFiles(dir).sort()).toEqual([cacheName(LIGHT), cacheName(LIGHT, 'catalog'), cacheName(FULL, 'plan'), cacheName(FULL, 'state')].sort());
 
     // What each bundle holds: the light one none of the client, the executor or the state.
     const light = readFileSync(LIGHT, 'utf8');

@@ -34,6 +34,11 @@ const SYNTAX = [
 const syntax = fc.array(fc.constantFrom(...SYNTAX), { maxLength: 40 }).map((parts) => parts.join(''));
 
 describe('parserNext', () => {
+  it("copies Parser.next() of the yaml version installed: a new version's must be compared with it", () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../node_modules/yaml/package.json'), 'utf8')) as { version: string };
+    expect(version).toBe('2.9.1');
+  });
+
   it("gives yaml's Parser the tokens and new lines of its own next(), on any input", () => {
     fc.assert(
       fc.property(fc.oneof(yamlish, syntax, fc.string({ unit: 'grapheme', maxLength: 200 })), (text) => {
