@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,16 +32,39 @@ function log(failIntentOf?: number) {
 }
 
 describe('IntentLookahead', () => {
-  it('records the intents of the next `ahead` operations with the first, in order, each once', async () => {
+  it('records the intents of the next `ahead` operations with the first, then tops the window up once half is used, in order, each once', async () => {
     const { events, recorder } = log();
-    const intents = new IntentLookahead(subscribes(10), recorder, 3);
+    const intents = new IntentLookahead(subscribes(12), recorder, 4);
     expect(await intents.intent(0)).toBe(100);
-    expect(events).toEqual(['intent 0', 'intent 1', 'intent 2', 'intent 3']);
-    expect(await intents.intent(1)).toBe(101);
     expect(events).toEqual(['intent 0', 'intent 1', 'intent 2', 'intent 3', 'intent 4']);
+    // Asked together, they share a write and an fsync: none for the next two calls...
+    expect(await intents.intent(1)).toBe(101);
+    await intents.intent(2);
+    expect(events).toHaveLength(5);
+    // ...then the window is topped up to `ahead` past the call, never further.
+    await intents.intent(3);
+    expect(events.slice(5)).toEqual(['intent 5', 'intent 6', 'intent 7']);
     // The last ones: never past the end.
-    for (let n = 2; n < 10; n += 1) await intents.intent(n);
-    expect(events.filter((e) => e.startsWith('intent'))).toEqual(Array.from({ length: 10 }, (_, n) => `intent ${n}`));
+    for (let n = 4; n < 12; n += 1) await intents.intent(n);
+    expect(events.filter((e) => e.startsWith('intent'))).toEqual(Array.from({ length: 12 }, (_, n) => `intent ${n}`));
+  });
+
+  it('never has more than `ahead` intents recorded past the call at hand, whatever the order calls start in', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.array(fc.nat(29), { minLength: 1, maxLength: 60 }), (ahead, starts) => {
+        const { events, recorder } = log();
+        const intents = new IntentLookahead(subscribes(30), recorder, ahead);
+        let highest = -1;
+        for (const index of starts) {
+          void intents.intent(index);
+          highest = Math.max(highest, index);
+          const recorded = events.map((e) => Number(e.split(' ')[1]));
+          expect(Math.max(...recorded)).toBeLessThanOrEqual(highest + ahead);
+          expect(recorded).toContain(index);
+          expect(new Set(recorded).size).toBe(recorded.length);
+        }
+      }),
+    );
   });
 
   it('records none for an unsubscribe that is blocked (it is never sent)', async () => {
