@@ -8,11 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { expect } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
-import { ALL_COMMANDS } from '../../src/cli/command-table.js';
-import { runCli as runCliInProcess } from '../../src/cli/run-cli.js';
 import { CATALOG } from '../../src/catalog/catalog.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator.js';
 import { readState } from '../../src/state/state-file.js';
@@ -153,31 +149,7 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
 // ---------------------------------------------------------------------------------------------
 // In-process CLI: most fuzz cases run here, where a spawn per case would be too slow.
 
-export interface InProcessRun {
-  code: number | undefined;
-  stdout: string;
-  stderr: string;
-  /** An exception that escaped runCli: always a failure. */
-  thrown: unknown;
-}
-
-export async function runInProcess(argv: readonly string[], env: Record<string, string>): Promise<InProcessRun> {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    stdout: { write: (text: string) => ((stdout += text), true), isTTY: false },
-    stderr: { write: (text: string) => ((stderr += text), true), isTTY: false },
-    stdin: Object.assign(Readable.from([]), { isTTY: false }),
-    env,
-    onInterrupt: () => () => undefined,
-  };
-  try {
-    const code = await runCliInProcess(argv, ctx, ALL_COMMANDS);
-    return { code, stdout, stderr, thrown: undefined };
-  } catch (error) {
-    return { code: undefined, stdout, stderr, thrown: error };
-  }
-}
+export { runInProcess, type InProcessRun } from '../support/run-in-process.js';
 
 // ---------------------------------------------------------------------------------------------
 // Manifests built from triples.
