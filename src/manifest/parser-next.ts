@@ -1,6 +1,6 @@
 /**
- * yaml's `Parser.next()` (yaml 2.9.1, pinned), made cheaper in two ways, for a manifest of
- * 100k triples has ~270k lexical tokens:
+ * yaml's `Parser.next()` (yaml 2.9.1, pinned), made cheaper in two ways (a manifest of 100k
+ * triples has ~270k lexical tokens):
  * - without its debugging switch: on every token it reads `process.env.LOG_TOKENS`, and each
  *   read of the environment is a call into Node's C++ side: ~70 ms, a fifth of the parser's time;
  * - a function rather than a generator, which V8 allocates an object for at every call: another
