@@ -12,8 +12,10 @@
  * client, limiter, executor or journal): that pool's efficiency is what HTTP alone allows
  * between two processes on this machine, a ceiling for the apply's.
  *
- * Before the timed pairs, one bare fetch pool warms the emulator (a stand-in for a warm BioT);
- * the client in this process stays cold for the first apply, as in a `reconcile` run.
+ * Before the timed pairs, one bare fetch pool warms the emulator (a stand-in for a warm BioT),
+ * not the client: the first apply runs it cold, as a `reconcile` run does. The check takes the
+ * median of the 3 applies, so a client warmed by one apply; the first apply's figure is printed
+ * beside it.
  */
 import { startEmulatorProcess } from './lib/emulator.mjs';
 import { fmt, median, reportCheck, say } from './lib/report.mjs';
@@ -60,7 +62,7 @@ try {
     measured: fmt(efficiency),
     target: '>= 0.90',
     pass: efficiency >= 0.9,
-    note: `ideal ${ideal} ms, median apply ${applyMs} ms of ${applied.join(', ')}; a bare fetch pool of ${CONCURRENCY} reaches ${fmt(ideal / poolMs)} here`,
+    note: `ideal ${ideal} ms, median apply ${applyMs} ms of ${applied.join(', ')}; the first, its client cold as in a reconcile run, ${fmt(ideal / applied[0])}; a bare fetch pool of ${CONCURRENCY} reaches ${fmt(ideal / poolMs)} here`,
   });
   const speedUp = sequentialMs / applyMs;
   reportCheck({

@@ -32,7 +32,7 @@ function log(failIntentOf?: number) {
 }
 
 describe('IntentLookahead', () => {
-  it('records the intents of the next `ahead` operations with the first, then tops the window up once half is used, in order, each once', async () => {
+  it('records the intents of the next `ahead` operations with the first, then tops the window up when fewer than half are left ahead, in order, each once', async () => {
     const { events, recorder } = log();
     const intents = new IntentLookahead(subscribes(12), recorder, 4);
     expect(await intents.intent(0)).toBe(100);
@@ -47,6 +47,20 @@ describe('IntentLookahead', () => {
     // The last ones: never past the end.
     for (let n = 4; n < 12; n += 1) await intents.intent(n);
     expect(events.filter((e) => e.startsWith('intent'))).toEqual(Array.from({ length: 12 }, (_, n) => `intent ${n}`));
+  });
+
+  it('asks, calls starting in order, at least ⌈ahead / 2⌉ intents past the call at hand (to the end)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 30 }), (ahead, count) => {
+        const { events, recorder } = log();
+        const intents = new IntentLookahead(subscribes(count), recorder, ahead);
+        for (let index = 0; index < count; index++) {
+          void intents.intent(index);
+          const recorded = new Set(events.map((e) => Number(e.split(' ')[1])));
+          for (let k = 0; k <= Math.min(count - 1, index + Math.ceil(ahead / 2)); k++) expect(recorded.has(k)).toBe(true);
+        }
+      }),
+    );
   });
 
   it('never has more than `ahead` intents recorded past the call at hand, whatever the order calls start in', () => {
