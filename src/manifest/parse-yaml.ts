@@ -2,15 +2,16 @@
  * YAML text → document with node positions. What `yaml`'s parseDocument does, with two guards
  * put between its parser and its composer: nesting deeper than MAX_NESTING_DEPTH is rejected
  * as the parser reads it, before the (recursive) composer sees it, and only the first document
- * of a stream is kept. The parser is fed through parserNext, which costs less per token than
- * Parser.next().
+ * of a stream is kept. The text is lexed by lexYaml and fed to the parser through parserNext,
+ * copies of yaml's Lexer and Parser.next() that cost less per token.
  * Duplicate keys and aliases are checked later in linear time (see to-data.ts) rather than
  * with `uniqueKeys`, whose check is quadratic in the number of keys of a mapping.
  */
-import { Composer, Lexer, Parser } from 'yaml';
+import { Composer, Parser } from 'yaml';
 import type { CST, Document } from 'yaml';
 import { MAX_NESTING_DEPTH, MAX_YAML_ERRORS } from './limits.js';
 import { parserNext } from './parser-next.js';
+import { lexYaml } from './yaml-lexer.js';
 import type { ProblemCollector } from './problems.js';
 
 const OPTIONS = {
@@ -29,11 +30,11 @@ export function parseYaml(text: string, problems: ProblemCollector): Document.Pa
   const composer = new Composer(OPTIONS);
   let tooDeepAt: number | undefined;
 
-  // Parser.parse(), with parserNext for Parser.next() and a look at the parser's stack of open
-  // tokens after each lexical token. Index 0 holds the document and index 1 its top collection
-  // (level 0), so a collection at index MAX_NESTING_DEPTH + 2 is nested too deep; a scalar on
-  // top of the stack is not a level. The document is only passed on once read whole, so the
-  // composer never sees one nested deeper. One undercount: a collection written as a mapping
+  // Parser.parse(), with lexYaml for its Lexer, parserNext for Parser.next(), and a look at the
+  // parser's stack of open tokens after each lexical token. Index 0 holds the document and
+  // index 1 its top collection (level 0), so a collection at index MAX_NESTING_DEPTH + 2 is
+  // nested too deep; a scalar on top of the stack is not a level. The document is only passed
+  // on once read whole, so the composer never sees one nested deeper. One undercount: a collection written as a mapping
   // key (`[a]: b`) is read at its parent's level, then wrapped in a new mapping, so each such
   // key can add a level unseen here: the composer may get up to twice the limit, still far from
   // exhausting its stack, and toData then rejects the key (keys must be plain names).
@@ -41,7 +42,7 @@ export function parseYaml(text: string, problems: ProblemCollector): Document.Pa
     const tooDeepIndex = MAX_NESTING_DEPTH + 2;
     const completed: CST.Token[] = [];
     problems.lineCounter.addNewLine(0); // as Parser.parse() does for the first line
-    for (const lexeme of new Lexer().lex(text)) {
+    for (const lexeme of lexYaml(text)) {
       parserNext(parser, lexeme, completed);
       if (completed.length > 0) {
         yield* completed;

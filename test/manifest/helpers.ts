@@ -15,6 +15,14 @@ const FRAGMENTS = [
 
 export const yamlish = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((parts) => parts.join(''));
 
+/** YAML syntax that the manifest fragments leave out: block scalars, tags, directives, CRLF, … */
+const SYNTAX = [
+  '|\n', '>-\n', '|+2\n', '  ', '    ', '...\n', '%TAG ! tag:x.example,2026:\n', '\r\n', ',', '!x ', '!<tag:y> ', '-',
+  '? ', 'k: v\n', '- a\n', '  - b\n', '"a\\"b"', "'it''s'", '{a: [b, {c: d}]}', '[a, b: c]', '# note\n', 'a: |\n  x\n  y\n',
+  '&x [1, 2]\n', '*x\n', '\t- t\n', '\u2028', '@', '`',
+];
+export const yamlSyntax = fc.array(fc.constantFrom(...SYNTAX), { maxLength: 40 }).map((parts) => parts.join(''));
+
 /** Lines joined with newlines, with a final newline: positions are easy to read off. */
 export function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
