@@ -67,6 +67,14 @@ describe('lexYaml', () => {
       '#',
       '---',
       '...',
+      // From a review: branches random input seldom reaches.
+      'a: |\n \r\n  x\n', 'a: |\n  \r', 'a: |\r', 'a: b\n  \r\n  c\n', 'a: "x\n \r\n y"\n',
+      'a: "x\r\nb: y"\r\n', "a: 'x\nb: y'\n",
+      'a: [\n  b\n]\n', '- [a\n---\n',
+      'a: |1\n x\n', 'a: >-9\n', 'a: |\n  x\n   \n', 'a: |\n  x\n \t\n',
+      'a\n--- b\n', '"x\n...\n',
+      '!a%4', '!%4G x', '!<abc',
+      '%YAML#x 1.2 #c\n', '\uFEFF%YAML 1.2', '%YAML 1.2',
     ];
     for (const text of cases) expect(lexYaml(text), JSON.stringify(text)).toEqual(viaYaml(text));
   });
