@@ -7,8 +7,9 @@
  * ~450 KB of the ~1.2 MB its parse allocates. The code is yaml's, its states and checks in the
  * same order, with each `yield` a push onto the array and each `yield*` a call. Input is always
  * complete, so yaml's buffering of incomplete input (`atEnd` false, setNext) is left out.
- * test/manifest/yaml-lexer.test.ts compares the tokens with yaml's own on random and real input,
- * and fails on another yaml version, whose lexer this copy must then be compared with.
+ * test/manifest/yaml-lexer.test.ts compares the tokens with yaml's own on random and real input;
+ * test/manifest/yaml-version.test.ts fails on another yaml version, whose lexer this copy must
+ * then be compared with.
  */
 import { CST } from 'yaml';
 

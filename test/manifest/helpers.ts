@@ -1,8 +1,16 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
 import type { Environment, Manifest } from '../../src/manifest/types.js';
 
 export const FILE = 'subs.yaml';
+
+/** Every manifest under test/fixtures/manifests (valid and invalid). */
+export function fixtureFiles(): string[] {
+  const root = join(import.meta.dirname, '../fixtures/manifests');
+  return ['valid', 'invalid'].flatMap((folder) => readdirSync(join(root, folder)).map((name) => join(root, folder, name)));
+}
 
 /** Pieces of manifests and of broken YAML, so random input reaches past the YAML parser. */
 const FRAGMENTS = [
