@@ -34,10 +34,11 @@ export function parseYaml(text: string, problems: ProblemCollector): Document.Pa
   // parser's stack of open tokens after each lexical token. Index 0 holds the document and
   // index 1 its top collection (level 0), so a collection at index MAX_NESTING_DEPTH + 2 is
   // nested too deep; a scalar on top of the stack is not a level. The document is only passed
-  // on once read whole, so the composer never sees one nested deeper. One undercount: a collection written as a mapping
-  // key (`[a]: b`) is read at its parent's level, then wrapped in a new mapping, so each such
-  // key can add a level unseen here: the composer may get up to twice the limit, still far from
-  // exhausting its stack, and toData then rejects the key (keys must be plain names).
+  // on once read whole, so the composer never sees one nested deeper. One undercount: a
+  // collection written as a mapping key (`[a]: b`) is read at its parent's level, then wrapped
+  // in a new mapping, so each such key can add a level unseen here: the composer may get up to
+  // twice the limit, still far from exhausting its stack, and toData then rejects the key (keys
+  // must be plain names).
   function* guarded(): Generator<CST.Token> {
     const tooDeepIndex = MAX_NESTING_DEPTH + 2;
     const completed: CST.Token[] = [];

@@ -7,8 +7,8 @@
  *   ~25 ms, and ~135 KB of the ~1.2 MB that reading the 4.7 KB example allocates.
  * The rest is the method as yaml writes it, on the parser's own fields, so the tokens are the
  * same (test/manifest/parser-next.test.ts compares them; test/manifest/yaml-version.test.ts
- * fails on another yaml version, whose next() this copy must then be compared with). The first gain is the library's only: the CLI
- * bundles yaml's ES module build, which has no such switch.
+ * fails on another yaml version, whose next() this copy must then be compared with). The first
+ * gain is the library's only: the CLI bundles yaml's ES module build, which has no such switch.
  */
 import { CST } from 'yaml';
 import type { Parser } from 'yaml';
