@@ -8,10 +8,11 @@
  * with `uniqueKeys`, whose check is quadratic in the number of keys of a mapping.
  */
 import { Composer, Parser } from 'yaml';
-import type { CST, Document } from 'yaml';
+import type { CST, Document, ParsedNode } from 'yaml';
 import { MAX_NESTING_DEPTH, MAX_YAML_ERRORS } from './limits.js';
 import { parserNext } from './parser-next.js';
 import { lexYaml } from './yaml-lexer.js';
+import { readYamlSubset } from './yaml-subset.js';
 import type { ProblemCollector } from './problems.js';
 
 const OPTIONS = {
@@ -24,8 +25,25 @@ const OPTIONS = {
   strict: true,
 } as const;
 
-/** The parsed document, or null when it is unusable; every problem goes to `problems`. */
-export function parseYaml(text: string, problems: ProblemCollector): Document.Parsed | null {
+/** A parsed document: its root node, with positions. */
+export interface ParsedYaml {
+  contents: ParsedNode | null;
+}
+
+/**
+ * The parsed document, or null when it is unusable; every problem goes to `problems`. Text in
+ * the plain subset most manifests are written in is read by readYamlSubset, the rest by yaml.
+ */
+export function parseYaml(text: string, problems: ProblemCollector): ParsedYaml | null {
+  const subset = readYamlSubset(text);
+  if (subset !== null) {
+    for (const start of subset.lineStarts) problems.lineCounter.addNewLine(start);
+    return subset;
+  }
+  return parseWithYaml(text, problems);
+}
+
+function parseWithYaml(text: string, problems: ProblemCollector): Document.Parsed | null {
   const parser = new Parser(problems.lineCounter.addNewLine);
   const composer = new Composer(OPTIONS);
   let tooDeepAt: number | undefined;

@@ -5,8 +5,9 @@
  * `maxAliasCount` would also refuse ordinary reuse such as `endpoint: *hooks` on 101 entries.
  */
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import type { Alias, Document, ParsedNode, YAMLMap } from 'yaml';
+import type { Alias, ParsedNode, YAMLMap } from 'yaml';
 import { MAX_ALIAS_EXPANSION } from './limits.js';
+import type { ParsedYaml } from './parse-yaml.js';
 import type { ProblemCollector } from './problems.js';
 import { code } from './text.js';
 import { keyString, YamlTree } from './yaml-tree.js';
@@ -20,7 +21,7 @@ export interface YamlData {
 const ABORT = Symbol('abort');
 
 /** Null when aliases expand too far: the data would be unbounded, so nothing else is checked. */
-export function toData(doc: Document.Parsed, problems: ProblemCollector): YamlData | null {
+export function toData(doc: ParsedYaml, problems: ProblemCollector): YamlData | null {
   const converter = new DataConverter(problems);
   try {
     const data = converter.convert(doc.contents);
