@@ -3,8 +3,9 @@
  * sequences indented with spaces, one-line plain and quoted scalars, one-line flow sequences,
  * comments and blank lines. It gives the nodes yaml's composer would, built from yaml's own
  * classes: kinds, values, `source`, and where each node starts (`range[0]`, and a scalar's
- * `range[1]`). Other range ends can differ from yaml's where a comment follows a value (yaml
- * counts some of them in the value's range); the manifest checks never read them.
+ * `range[1]`). Other range ends can differ from yaml's, which counts some comments after a value
+ * and the spaces after a flow sequence's item in the node's range; the manifest checks never
+ * read them.
  *
  * Anything else (anchors, aliases, tags, block or multi-line scalars, flow mappings, escapes,
  * tabs, CRLF, non-ASCII outside comments, an empty value, `---`, and all that would be a YAML
@@ -19,7 +20,7 @@
  */
 import { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { ParsedNode } from 'yaml';
-import { MAX_NESTING_DEPTH } from './limits.js';
+import { MAX_MANIFEST_BYTES, MAX_NESTING_DEPTH } from './limits.js';
 
 export interface SubsetDocument {
   /** The root mapping. */
@@ -28,9 +29,13 @@ export interface SubsetDocument {
   lineStarts: number[];
 }
 
-/** The document, or null when the text is outside the subset (yaml then reads it). */
+/**
+ * The document, or null when the text is outside the subset (yaml then reads it). Texts over
+ * MAX_MANIFEST_BYTES characters are left to yaml too (the caller rejects them first anyway): a
+ * scalar of ~8 Mi characters would overflow V8's backtracking stack in the patterns below.
+ */
 export function readYamlSubset(text: string): SubsetDocument | null {
-  if (OUTSIDE_CHARACTERS.test(text)) return null;
+  if (text.length > MAX_MANIFEST_BYTES || OUTSIDE_CHARACTERS.test(text)) return null;
   let contents: YAMLMap.Parsed;
   try {
     contents = new SubsetReader(text).document();
@@ -61,10 +66,11 @@ const INDENT = / */y;
 const KEY = /[A-Za-z_][A-Za-z0-9_-]*:(?= |$)/my;
 /**
  * A plain scalar in a block: a letter, digit, `_`, `$` or `/`, then printable ASCII, where a
- * `:` is followed by a non-space and spaces by neither `#` (a comment) nor the line's end.
- * So `: ` (a mapping on the value's line) ends it, and the rest of the line then fails REST.
+ * `:` is followed by a non-space, and spaces by something that may go on (not `#`, a comment,
+ * nor the line's end, nor a `:` that ends the scalar). So a `: ` (a mapping on the value's
+ * line) ends it, and the rest of the line then fails REST.
  */
-const PLAIN = /[A-Za-z0-9_$/](?:[!-9;-~]|:(?=[!-~])| +(?=[!-"$-~]))*/y;
+const PLAIN = /[A-Za-z0-9_$/](?:[!-9;-~]|:(?=[!-~])| +(?=[!-"$-9;-~]|:[!-~]))*/y;
 /** A plain item of a flow sequence: no `,[]{}#:` or quotes, inner spaces allowed. */
 const FLOW_PLAIN = /[A-Za-z0-9_$/](?:[!$-&(-+\--9;-Z\\^-z|~]| +(?=[!$-&(-+\--9;-Z\\^-z|~]))*/y;
 /** Quoted scalars without escapes, quotes inside, or line breaks. */

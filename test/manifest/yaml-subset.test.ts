@@ -45,7 +45,8 @@ function reference(text: string) {
  * What is compared of a node: its kind as yaml's isScalar/isMap/isSeq/isAlias see it (what the
  * manifest code dispatches on), values, sources, anchors, where it starts, and for a scalar
  * where its value ends. The other range ends are left out: yaml counts some comments after a
- * value in the value's range, the reader does not, and the manifest code reads only range[0].
+ * value, and the spaces after a flow sequence's item, in the node's range, the reader does not,
+ * and the manifest code reads only range[0].
  */
 function project(node: unknown): unknown {
   if (node === null || node === undefined) return null;
@@ -326,6 +327,13 @@ describe('readYamlSubset', () => {
     expect(accepted).toBeGreaterThan(500);
   });
 
+  it('leaves a text longer than the manifest limit to yaml (its patterns would overflow on ~8 Mi characters)', () => {
+    const limit = 1024 * 1024;
+    expect(readYamlSubset(`a: ${'x'.repeat(limit - 4)}\n`)).not.toBeNull();
+    expect(readYamlSubset(`a: ${'x'.repeat(limit - 3)}\n`)).toBeNull();
+    expect(readYamlSubset(`a: ${'x'.repeat(16 << 20)}\n`)).toBeNull();
+  });
+
   it('agrees with yaml on every manifest fixture, and reads the repository example', () => {
     const files = fixtureFiles();
     expect(files.length).toBeGreaterThan(20);
@@ -400,6 +408,9 @@ describe('readYamlSubset', () => {
     ['  a: 1\n  b: 2\n', 'either'], // an indented root
     ['a: 1\n\u2028b: 2\n', 'either'],
     ['a: é\n# ü\n', 'either'],
+    ['x : y\n', 'either'],
+    ['a: x :\n', 'null'],
+    ['a: b :c\n', 'either'],
   ];
 
   const shown = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 40)}…${text.slice(-10)}` : text);
