@@ -5,8 +5,10 @@
  *   node --expose-gc scale-child.mjs time FILE ROUNDS   every mode, one after another, ROUNDS times
  *
  * MODE is `plan` (our loader and planner: loadManifest + planChanges against no state, what
- * `biot-subs plan` computes before rendering), `parseDocument` or `parse` (the yaml package
- * alone, reading the same file). Memory: peak heap used above the heap before the run, from
+ * `biot-subs plan` computes before rendering), `planViaYaml` (the same for the copy of FILE that
+ * scale.mjs writes with a last comment line holding a tab: outside the plain subset that
+ * src/manifest/yaml-subset.ts reads, so yaml's parser reads it, as it does a manifest with
+ * anchors or block scalars), `parseDocument` or `parse` (the yaml package alone, reading FILE). Memory: peak heap used above the heap before the run, from
  * V8's GC profiler (the heap just before each collection, and at the end with the result still
  * held), in a fresh process. Time: after one warm-up round, rounds in rotating order so the
  * modes share the process's JIT state and the machine's load; per run, CPU time of the main
@@ -24,6 +26,11 @@ const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
 /** Milliseconds the main thread has run on a CPU, or null where /proc does not say. */
 const mainThreadMs = existsSync(SCHEDSTAT) ? () => Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6 : () => null;
 
+/** FILE's copy outside the plain subset (scale.mjs writes it). */
+export function outsideSubset(file) {
+  return file.replace(/\.yaml$/, '.outside-subset.yaml');
+}
+
 const OPS = {
   async plan(file) {
     const loaded = await loadManifest(file, {});
@@ -40,6 +47,9 @@ const OPS = {
       allowMassDelete: false,
     });
     return { manifest, plan, count: plan.subscribes.length };
+  },
+  async planViaYaml(file) {
+    return OPS.plan(outsideSubset(file));
   },
   async parseDocument(file) {
     const doc = parseDocument(readFileSync(file, 'utf8'));
