@@ -244,12 +244,14 @@ const FRAGMENTS = [
 
 /** Each edit inserts a fragment at a position (`remove` 0) or replaces 1–3 characters with it. */
 const edit = fc.record({ at: fc.nat(), remove: fc.nat({ max: 3 }), fragment: fc.constantFrom(...FRAGMENTS) });
-const mutated = fc.tuple(inSubset, fc.array(edit, { minLength: 1, maxLength: 3 })).map(([text, edits]) =>
-  edits.reduce((t, { at, remove, fragment }) => {
+type Edit = { at: number; remove: number; fragment: string };
+function applyEdits(text: string, edits: Edit[]): string {
+  return edits.reduce((t, { at, remove, fragment }) => {
     const i = at % (t.length + 1);
     return t.slice(0, i) + fragment + t.slice(i + remove);
-  }, text),
-);
+  }, text);
+}
+const mutated = fc.tuple(inSubset, fc.array(edit, { minLength: 1, maxLength: 3 })).map(([text, edits]) => applyEdits(text, edits));
 
 // ---------------------------------------------------------------------------------------------
 // (c) Manifests, for the pipeline read either way
@@ -270,12 +272,7 @@ const manifestText = fc
     fc.array(manifestEntry, { maxLength: 4 }),
   )
   .map(([version, policy, entries]) => `# a manifest\n${version}${policy}subscriptions:\n${entries.join('')}`);
-const manifestMutated = fc.tuple(manifestText, fc.array(edit, { maxLength: 2 })).map(([text, edits]) =>
-  edits.reduce((t, { at, remove, fragment }) => {
-    const i = at % (t.length + 1);
-    return t.slice(0, i) + fragment + t.slice(i + remove);
-  }, text),
-);
+const manifestMutated = fc.tuple(manifestText, fc.array(edit, { maxLength: 2 })).map(([text, edits]) => applyEdits(text, edits));
 
 /** What parseManifest makes of a text, without the parts that depend on its bytes (hash). */
 function manifestOutcome(text: string): unknown {
