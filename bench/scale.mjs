@@ -13,7 +13,7 @@
  * - memory: peak heap of the plan within 2x of parseDocument's, each measured on the first run
  *   in a fresh process.
  *
- * Time (lib/scale-child.mjs): in 5 child processes per size, the three operations take turns,
+ * Time (lib/scale-child.mjs): in 5 child processes per size, the four operations take turns,
  * ROUNDS times after a warm-up round, so they share the JIT's state and the machine's load; the
  * figure is the median CPU time of the child's main thread per operation (Linux schedstat;
  * wall-clock time where that is missing), file read included, process start and module loading
@@ -33,8 +33,13 @@ import { workFolder } from './lib/workload.mjs';
 
 const SIZES = [1_000, 10_000, 100_000];
 const CHILDREN = 5;
-/** Timed rounds per child: more where one run is short and noisy. */
-const ROUNDS = { 1000: 25, 10000: 9, 100000: 3 };
+/**
+ * Timed rounds per child: more where one run is short and noisy, and 5 at 100k, where a plan's
+ * median moves ±15 % from one child process to the next (its JIT state and its collections:
+ * the 100k plan's ~45 MB of objects that live to its end go through several young-generation
+ * collections, the 10k plan's ~5 MB through none), so 25 runs rather than 15 set the figure.
+ */
+const ROUNDS = { 1000: 25, 10000: 9, 100000: 5 };
 /** The plan's two paths, and how the checks name them. */
 const PLANS = new Map([
   ['plan', 'plan'],
