@@ -6,9 +6,9 @@
  *
  * MODE is `plan` (our loader and planner: loadManifest + planChanges against no state, what
  * `biot-subs plan` computes before rendering), `planViaYaml` (the same for the copy of FILE that
- * scale.mjs writes with a last comment line holding a tab: outside the plain subset that
- * src/manifest/yaml-subset.ts reads, so yaml's parser reads it, as it does a manifest with
- * anchors or block scalars), `parseDocument` or `parse` (the yaml package alone, reading FILE). Memory: peak heap used above the heap before the run, from
+ * scale.mjs writes with an anchor on its last endpoint: src/manifest/yaml-subset.ts reads it to
+ * that line, then leaves it to yaml's parser), `parseDocument` or `parse` (the yaml package
+ * alone, reading FILE). Memory: peak heap used above the heap before the run, from
  * V8's GC profiler (the heap just before each collection, and at the end with the result still
  * held), in a fresh process. Time: after one warm-up round, rounds in rotating order so the
  * modes share the process's JIT state and the machine's load; per run, CPU time of the main
@@ -28,7 +28,8 @@ const mainThreadMs = existsSync(SCHEDSTAT) ? () => Number(readFileSync(SCHEDSTAT
 
 /** FILE's copy outside the plain subset (scale.mjs writes it). */
 export function outsideSubset(file) {
-  return file.replace(/\.yaml$/, '.outside-subset.yaml');
+  if (!file.endsWith('.yaml')) throw new Error(`not a .yaml file: ${file}`);
+  return `${file.slice(0, -'.yaml'.length)}.outside-subset.yaml`;
 }
 
 const OPS = {

@@ -35,7 +35,12 @@ export interface ParsedYaml {
  * the plain subset most manifests are written in is read by readYamlSubset, the rest by yaml.
  */
 export function parseYaml(text: string, problems: ProblemCollector): ParsedYaml | null {
-  const subset = readYamlSubset(text);
+  let subset: ReturnType<typeof readYamlSubset> = null;
+  try {
+    subset = readYamlSubset(text);
+  } catch {
+    // A bug in the reader, not the text's fault: yaml reads it instead, as it would any text.
+  }
   if (subset !== null) {
     for (const start of subset.lineStarts) problems.lineCounter.addNewLine(start);
     return subset;

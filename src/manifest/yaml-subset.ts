@@ -126,10 +126,11 @@ function keyName(text: string, start: number, end: number): string {
 }
 
 /**
- * A copy of a collection's items that holds exactly them: V8 gives an array 17 slots at its
- * first push, so a 3-pair mapping's items took 152 bytes instead of 40 (same reason as above).
+ * A copy of a collection's items without spare slots: V8 gives an array 17 slots at its first
+ * push, so a 3-pair mapping's items took 152 bytes instead of 40, and the tree's arrays, like
+ * its nodes, live until it is checked.
  */
-function exactly<T>(items: T[]): T[] {
+function withoutSpareSlots<T>(items: T[]): T[] {
   return items.slice();
 }
 
@@ -216,6 +217,7 @@ class SubsetReader {
       // yaml's limit on an implicit key's length (strict mode), with room
       if (afterColon === -1 || afterColon - keyStart > 1000) throw OUTSIDE;
       const name = keyName(text, keyStart, afterColon - 1);
+      // A key that reads as `true`, `false` (or `null`: plainValue refuses it) is left to yaml.
       if (typeof plainValue(name) !== 'string') throw OUTSIDE;
       const value = this.valueAfter(afterColon, column);
       end = value.range[2];
@@ -223,7 +225,7 @@ class SubsetReader {
       if (!this.hasLine || this.indent < column) break;
       if (this.indent > column) throw OUTSIDE; // a continuation line, or a key out of line
     }
-    map.items = exactly(map.items);
+    map.items = withoutSpareSlots(map.items);
     map.range = [start, end, end];
     this.depth--;
     return map;
@@ -276,7 +278,7 @@ class SubsetReader {
       seq.items.push(item);
     }
     if (this.hasLine && this.indent > column) throw OUTSIDE;
-    seq.items = exactly(seq.items);
+    seq.items = withoutSpareSlots(seq.items);
     seq.range = [start, end, end];
     this.depth--;
     return seq;
@@ -323,7 +325,7 @@ class SubsetReader {
       i = matchAt(FLOW_COMMA, text, item.range[1]);
       if (i === -1) throw OUTSIDE;
     }
-    seq.items = exactly(seq.items);
+    seq.items = withoutSpareSlots(seq.items);
     seq.range = [at, close, this.endLine(close)];
     this.depth--;
     return seq;

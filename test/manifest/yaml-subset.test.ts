@@ -15,8 +15,10 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { LineCounter, isAlias, isDocument, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
+import { parseYaml } from '../../src/manifest/parse-yaml.js';
+import { ProblemCollector } from '../../src/manifest/problems.js';
 import { readYamlSubset } from '../../src/manifest/yaml-subset.js';
 import { FILE, fixtureFiles, yamlish, yamlSyntax } from './helpers.js';
 
@@ -257,19 +259,20 @@ const mutated = fc.tuple(inSubset, fc.array(edit, { minLength: 1, maxLength: 3 }
 // (c) Manifests, for the pipeline read either way
 // ---------------------------------------------------------------------------------------------
 
+/** Mostly good values, some bad: the pipeline is compared on valid manifests and on problems. */
+const mostly = <T,>(good: T[], bad: T[]) => fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 4 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
 const manifestEntry = fc
   .tuple(
-    fc.constantFrom('patient', 'device', 'caregiver', 'no-such-entity', '"patient"'),
-    fc.constantFrom('actionName: _create', 'actionNames: [_create, _update]', 'actionNames: ["*"]', 'actionName: _nope', 'actionNames: []'),
-    fc.constantFrom('https://hooks.example.com/a', '${HOOK:-https://d.example}/b', 'http://hooks.example.com/c', 'not a url', '"https://q.example/d"'),
-    fc.constantFrom('    ', '      '),
+    mostly(['patient', 'device', 'caregiver', '"patient"'], ['no-such-entity']),
+    mostly(['actionName: _create', 'actionNames: [_create, _update]', 'actionNames: ["*"]'], ['actionName: _nope', 'actionNames: []']),
+    mostly(['https://hooks.example.com/a', '${HOOK:-https://d.example}/b', '"https://q.example/d"'], ['http://hooks.example.com/c', 'not a url']),
   )
-  .map(([entity, actions, endpoint, indent]) => `  - entityTypeName: ${entity}\n${indent}${actions}\n${indent}endpoint: ${endpoint}\n`);
+  .map(([entity, actions, endpoint]) => `  - entityTypeName: ${entity}\n    ${actions}\n    endpoint: ${endpoint}\n`);
 const manifestText = fc
   .tuple(
-    fc.constantFrom('version: 1\n', 'version: 2\n', ''),
-    fc.constantFrom('', 'policy:\n  allowHttp: true\n', 'policy:\n  allowedHosts: ["*.example.com", hooks.example.com]\n'),
-    fc.array(manifestEntry, { maxLength: 4 }),
+    mostly(['version: 1\n'], ['version: 2\n', '']),
+    fc.constantFrom('', 'policy:\n  allowHttp: true\n', 'policy:\n  allowedHosts: ["*.example.com", hooks.example.com, q.example, env.example]\n'),
+    fc.array(manifestEntry, { minLength: 1, maxLength: 4 }),
   )
   .map(([version, policy, entries]) => `# a manifest\n${version}${policy}subscriptions:\n${entries.join('')}`);
 const manifestMutated = fc.tuple(manifestText, fc.array(edit, { maxLength: 2 })).map(([text, edits]) => applyEdits(text, edits));
@@ -290,12 +293,15 @@ describe('readYamlSubset', () => {
   });
 
   it('agrees with yaml whenever it reads a mutated manifest (null is always allowed)', () => {
+    let accepted = 0;
     fc.assert(
       fc.property(mutated, (text) => {
-        expectSound(text);
+        if (expectSound(text)) accepted += 1;
       }),
       { numRuns: 4000 },
     );
+    // Some mutations stay inside the subset (~17 %): those are the comparisons that count.
+    expect(accepted).toBeGreaterThan(300);
   });
 
   it('agrees with yaml whenever it reads random YAML-ish text (null is always allowed)', () => {
@@ -311,17 +317,28 @@ describe('readYamlSubset', () => {
   // (outside the subset) sends the same manifest to yaml instead.
   it('gives the same manifest, or the same problems at the same places, as the same text read by yaml', () => {
     let accepted = 0;
+    let valid = 0;
     fc.assert(
-      fc.property(fc.oneof(manifestText, manifestMutated, inSubset), (text) => {
+      fc.property(fc.oneof({ arbitrary: manifestText, weight: 4 }, manifestMutated, inSubset), (text) => {
         if (readYamlSubset(text) === null) return;
         accepted += 1;
         const viaYaml = `${text}\n#\t`;
         expect(readYamlSubset(viaYaml)).toBeNull();
-        expect(manifestOutcome(text)).toEqual(manifestOutcome(viaYaml));
+        const outcome = manifestOutcome(text);
+        expect(outcome).toEqual(manifestOutcome(viaYaml));
+        if (!Array.isArray(outcome)) valid += 1;
       }),
       { numRuns: 2000 },
     );
     expect(accepted).toBeGreaterThan(500);
+    expect(valid).toBeGreaterThan(100);
+  });
+
+  it('is what parseYaml reads with: a document in the subset never reaches yaml', () => {
+    const example = readFileSync(join(import.meta.dirname, '../../subscriptions.yaml'), 'utf8');
+    const read = (text: string) => parseYaml(text, new ProblemCollector(FILE));
+    expect(isDocument(read(example))).toBe(false);
+    expect(isDocument(read(`${example}\n#\t`))).toBe(true);
   });
 
   it('leaves a text longer than the manifest limit to yaml (its patterns would overflow on ~8 Mi characters)', () => {
@@ -334,7 +351,9 @@ describe('readYamlSubset', () => {
   it('agrees with yaml on every manifest fixture, and reads the repository example', () => {
     const files = fixtureFiles();
     expect(files.length).toBeGreaterThan(20);
-    for (const file of files) expectSound(readFileSync(file, 'utf8'));
+    const read = files.filter((file) => expectSound(readFileSync(file, 'utf8')));
+    // Most are plain YAML (32 of 36 when this was written): the comparisons are not vacuous.
+    expect(read.length).toBeGreaterThan(files.length / 2);
     const example = readFileSync(join(import.meta.dirname, '../../subscriptions.yaml'), 'utf8');
     expect(readYamlSubset(example)).not.toBeNull();
     expect(expectSound(example)).toBe(true);
