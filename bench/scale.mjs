@@ -8,9 +8,9 @@
  *   needs node positions for its messages (file:line:col), which is what parseDocument builds;
  *   `yaml.parse` (parseDocument + toJS) is reported beside it. These manifests are in the plain
  *   subset of YAML that src/manifest/yaml-subset.ts reads itself; the same checks are made of
- *   `planViaYaml`, the same manifest with an anchor on its last endpoint, which the reader reads
- *   to that line and then leaves to yaml's parser (as it would anchors or block scalars near
- *   the end: its worst case), so both of the loader's paths are held to them.
+ *   `planViaYaml`, the same manifest with an anchor on its last endpoint, which sends it to
+ *   yaml's parser (as anchors, aliases, tags or block scalars anywhere do: the reader's first
+ *   scan finds them), so both of the loader's paths are held to them.
  * - memory: peak heap of the plan within 2x of parseDocument's, each measured on the first run
  *   in a fresh process.
  *

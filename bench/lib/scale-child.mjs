@@ -6,8 +6,8 @@
  *
  * MODE is `plan` (our loader and planner: loadManifest + planChanges against no state, what
  * `biot-subs plan` computes before rendering), `planViaYaml` (the same for the copy of FILE that
- * scale.mjs writes with an anchor on its last endpoint: src/manifest/yaml-subset.ts reads it to
- * that line, then leaves it to yaml's parser), `parseDocument` or `parse` (the yaml package
+ * scale.mjs writes with an anchor on its last endpoint, which src/manifest/yaml-subset.ts leaves
+ * to yaml's parser), `parseDocument` or `parse` (the yaml package
  * alone, reading FILE). Memory: peak heap used above the heap before the run, from
  * V8's GC profiler (the heap just before each collection, and at the end with the result still
  * held), in a fresh process. Time: after one warm-up round, rounds in rotating order so the

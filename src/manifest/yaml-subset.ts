@@ -35,7 +35,7 @@ export interface SubsetDocument {
  * scalar of ~8 Mi characters would overflow V8's backtracking stack in the patterns below.
  */
 export function readYamlSubset(text: string): SubsetDocument | null {
-  if (text.length > MAX_MANIFEST_BYTES || OUTSIDE_CHARACTERS.test(text)) return null;
+  if (text.length > MAX_MANIFEST_BYTES || OUTSIDE_CHARACTERS.test(text) || OUTSIDE_SYNTAX.test(text)) return null;
   let contents: YAMLMap.Parsed;
   try {
     contents = new SubsetReader(text).document();
@@ -58,6 +58,16 @@ const OUTSIDE = Symbol('outside the YAML subset');
  * in comments.
  */
 const OUTSIDE_CHARACTERS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
+
+/**
+ * Node starts the subset has not, found by one scan before reading: an anchor, an alias, a tag,
+ * a block scalar, a flow mapping or a complex key at a line's start, or before any `#` on its
+ * line after a `: `, a `- ` or in a flow sequence; a directive; a document marker. A manifest
+ * that uses them (anchors for endpoints shared by many entries, most often) goes to yaml
+ * without a wasted pass of this reader, ~0.1 s at 100k triples. The scan may also match in a
+ * plain scalar (`a: x - *y`): that text goes to yaml too, which is only slower.
+ */
+const OUTSIDE_SYNTAX = /^[^#\n]*?(?:: +|- +|[[,] *)[&*!|>{?]|^ *[&*!|>{?%]|^(?:---|\.\.\.)(?: |$)/m;
 
 // Sticky patterns, each matched at one offset. `m`: `$` is a line's end.
 /** A line's indentation. */

@@ -122,11 +122,15 @@ const url = fc.tuple(hostPart, identifier).map(([host, path]) => `https://${host
 const template = fc
   .tuple(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,8}$/), hostPart, identifier)
   .map(([name, host, path]) => `\${${name}:-https://${host}.example}/${path}`);
+// In quoted strings that must be read, none of `&*!|>{?`: the reader's first scan leaves a text
+// with one of them after `: `, `- `, `[` or `,` to yaml, even inside quotes (only slower). The
+// soundness properties below cover quoted strings holding them.
+const QUOTABLE = ASCII.filter((c) => !'&*!|>{?'.includes(c));
 const doubleQuoted = fc.oneof(
   fc.constant('"*.example"'),
-  fc.string({ unit: fc.constantFrom(...ASCII.filter((c) => c !== '"' && c !== '\\')), maxLength: 12 }).map((s) => `"${s}"`),
+  fc.string({ unit: fc.constantFrom(...QUOTABLE.filter((c) => c !== '"' && c !== '\\')), maxLength: 12 }).map((s) => `"${s}"`),
 );
-const singleQuoted = fc.string({ unit: fc.constantFrom(...ASCII.filter((c) => c !== "'")), maxLength: 12 }).map((s) => `'${s}'`);
+const singleQuoted = fc.string({ unit: fc.constantFrom(...QUOTABLE.filter((c) => c !== "'")), maxLength: 12 }).map((s) => `'${s}'`);
 const integer = fc.oneof(fc.constant('0'), fc.integer({ min: 1, max: 999_999_999 }).map(String));
 const boolean = fc.constantFrom('true', 'false');
 
@@ -372,6 +376,11 @@ describe('readYamlSubset', () => {
     ['key:    value   ', 'accept'],
     ['a: [a, "b", \'c\', 1, true]\n', 'accept'],
     ['a: "*.example"\nb: \'it is\'\nc: ${X:-https://d.example}/p\n', 'accept'],
+    ['a: &x 1\n', 'null'], // left to yaml by the first scan
+    ['a:\n  - *x\n', 'null'],
+    ['a: [b, *x]\n', 'null'],
+    ['a: "x" # note: *important*\n', 'accept'], // the scan stops at a comment
+    ["a: 'b, *c'\n", 'null'], // a false alarm of the scan: yaml reads it
     ['a:\n  - k: v\n    k2: v2\n  -   k: w\n      k2: [x]\n', 'accept'],
     ['a: b: c', 'null'],
     ["a: 'x'y", 'null'],
