@@ -15,7 +15,8 @@ import { lexYaml } from './yaml-lexer.js';
 import { readYamlSubset } from './yaml-subset.js';
 import type { ProblemCollector } from './problems.js';
 
-const OPTIONS = {
+/** How yaml reads a manifest (readYamlSubset's tests compare it with yaml under these). */
+export const YAML_OPTIONS = {
   version: '1.2',
   schema: 'core',
   // Tags such as !!binary or !!set would make values that are not JSON: leave them unresolved.
@@ -50,7 +51,7 @@ export function parseYaml(text: string, problems: ProblemCollector): ParsedYaml 
 
 function parseWithYaml(text: string, problems: ProblemCollector): Document.Parsed | null {
   const parser = new Parser(problems.lineCounter.addNewLine);
-  const composer = new Composer(OPTIONS);
+  const composer = new Composer(YAML_OPTIONS);
   let tooDeepAt: number | undefined;
 
   // Parser.parse(), with lexYaml for its Lexer, parserNext for Parser.next(), and a look at the

@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineCounter, isAlias, isDocument, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { parseManifest } from '../../src/manifest/parse-manifest.js';
-import { parseYaml } from '../../src/manifest/parse-yaml.js';
+import { parseYaml, YAML_OPTIONS } from '../../src/manifest/parse-yaml.js';
 import { ProblemCollector } from '../../src/manifest/problems.js';
 import { readYamlSubset } from '../../src/manifest/yaml-subset.js';
 import { FILE, fixtureFiles, yamlish, yamlSyntax } from './helpers.js';
@@ -26,20 +26,10 @@ import { FILE, fixtureFiles, yamlish, yamlSyntax } from './helpers.js';
 // The reference and the projection both sides are compared through
 // ---------------------------------------------------------------------------------------------
 
-/** The options src/manifest/parse-yaml.ts gives yaml. */
-const OPTIONS = {
-  version: '1.2',
-  schema: 'core',
-  resolveKnownTags: false,
-  uniqueKeys: false,
-  prettyErrors: false,
-  strict: true,
-} as const;
-
 /** yaml's reading of the whole stream (every document, not just the first) and its line starts. */
 function reference(text: string) {
   const lineCounter = new LineCounter();
-  const docs = Array.from(parseAllDocuments(text, { ...OPTIONS, lineCounter }));
+  const docs = Array.from(parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter }));
   return { docs, lineStarts: lineCounter.lineStarts };
 }
 
