@@ -125,7 +125,7 @@ function scalarNode(value: string | number | boolean, source: string, start: num
 
 /**
  * The manifest schema's keys, one string each rather than one per entry: at 100k triples the
- * tree is ~20k entries whose nodes all live until it is checked, and what lives through the
+ * tree is ~10k entries whose nodes all live until it is checked, and what lives through the
  * young generation's collections is what they copy.
  */
 const KNOWN_KEYS = ['entityTypeName', 'actionNames', 'actionName', 'endpoint', 'subscriptions', 'version', 'policy', 'allowedHosts', 'allowHttp', 'extraActions'];
