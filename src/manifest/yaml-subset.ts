@@ -70,7 +70,7 @@ const OUTSIDE_CHARACTERS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
 const OUTSIDE_SYNTAX = /^[^#\n]*?(?:: +|- +|[[,] *)[&*!|>{?]|^ *[&*!|>{?%]|^(?:---|\.\.\.)(?: |$)/m;
 
 // Sticky patterns, each matched at one offset. `m`: `$` is a line's end.
-/** A line's indentation. */
+/** A line's indentation, or the spaces before a value. */
 const INDENT = / */y;
 /** A mapping key: a name (first a letter or `_`), then `:` and a space or the line's end. */
 const KEY = /[A-Za-z_][A-Za-z0-9_-]*:(?= |$)/my;
@@ -178,8 +178,7 @@ class SubsetReader {
     let start = from;
     while (start < text.length) {
       const at = matchAt(INDENT, text, start);
-      const c = text.charCodeAt(at);
-      if (at < text.length && c !== 0x0a && c !== 0x23) {
+      if (this.startsContent(at)) {
         this.lineStart = start;
         this.at = at;
         this.indent = at - start;
@@ -191,6 +190,12 @@ class SubsetReader {
       start = end + 1;
     }
     this.hasLine = false;
+  }
+
+  /** Whether something other than a comment starts at `at` (not a new line, nor the end). */
+  private startsContent(at: number): boolean {
+    const c = this.text.charCodeAt(at);
+    return at < this.text.length && c !== 0x0a && c !== 0x23;
   }
 
   /**
@@ -243,11 +248,8 @@ class SubsetReader {
 
   /** A mapping value: on the key's line from `from`, or the block on the lines below. */
   private valueAfter(from: number, column: number): ParsedNode {
-    const text = this.text;
-    let at = from;
-    while (text.charCodeAt(at) === 0x20) at++;
-    const c = text.charCodeAt(at);
-    if (at < text.length && c !== 0x0a && c !== 0x23) return this.inlineValue(at);
+    const at = matchAt(INDENT, this.text, from);
+    if (this.startsContent(at)) return this.inlineValue(at);
     // Nothing but a comment after the key: the value is the block below it.
     this.endLine(from);
     if (!this.hasLine) throw OUTSIDE; // an empty (null) value
@@ -274,9 +276,8 @@ class SubsetReader {
     while (this.hasLine && this.indent === column) {
       const at = matchAt(DASH, text, this.at);
       if (at === -1) break;
-      const c = text.charCodeAt(at);
       // An empty item, one whose content is on the lines below, or a nested `- -`: left to yaml.
-      if (at === text.length || c === 0x0a || c === 0x23 || c === 0x2d) throw OUTSIDE;
+      if (!this.startsContent(at) || text.charCodeAt(at) === 0x2d) throw OUTSIDE;
       let item: ParsedNode;
       if (matchAt(KEY, text, at) !== -1) {
         this.at = at;
